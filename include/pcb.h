@@ -1,0 +1,74 @@
+/*
+ * pcb.h: the types every stage of pycompile-batch shares.
+ *
+ * The data path is arguments (cli.c, list.c) -> file jobs (jobs.c) ->
+ * read+hash on the libuv threadpool (source.c) -> compile in one interpreter
+ * per worker (interp.c) -> atomic write (write.c) -> messages in input order
+ * (report.c).  A struct pcb_job carries one input file through all of it; the
+ * engine owns the array of jobs and each stage owns the fields it fills.
+ */
+#ifndef PCB_H
+#define PCB_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+/* How a .pyc says whether it is still valid (SPEC 5; PEP 552). */
+enum pcb_mode {
+	PCB_MODE_DEFAULT = -1, /* checked-hash if SOURCE_DATE_EPOCH is set */
+	PCB_MODE_TIMESTAMP = 0,
+	PCB_MODE_UNCHECKED_HASH = 1,
+	PCB_MODE_CHECKED_HASH = 3, /* the value of the header's flags word */
+};
+
+/* What happened to one input file. */
+enum pcb_status {
+	PCB_STATUS_PENDING = 0, /* not started (or stopped by --fail-fast) */
+	PCB_STATUS_COMPILED,
+	PCB_STATUS_FAILED,
+};
+
+/* Everything the command line decides; filled by cli.c, read-only after. */
+struct pcb_options {
+	unsigned jobs;         /* worker count; 0 until resolved to online CPUs */
+	int optimize;          /* -1 (interpreter's level), 0, 1, 2 */
+	enum pcb_mode mode;    /* PCB_MODE_DEFAULT until resolved */
+	int quiet;
+	int fail_fast;
+	int verbose;
+	int null_list;         /* -0: the stdin list is NUL-separated */
+	char **inputs;         /* FILE and '-' arguments, borrowed from argv */
+	size_t ninputs;
+};
+
+/*
+ * One input file on its way to a .pyc.  Ownership: the engine allocates the
+ * job and frees every pointer in it.  Each field is written by exactly one
+ * stage and read only after the hand-off to the next stage (a queue protected
+ * by a mutex), so no field needs its own lock.
+ */
+struct pcb_job {
+	size_t index;          /* position in the input list */
+	char *path;            /* source path as given (owned) */
+	char *cfile;           /* target .pyc path (owned) */
+
+	/* Filled by the read stage (source.c). */
+	char *source;          /* source bytes (owned, NUL-terminated) */
+	size_t source_len;
+	uint32_t mtime;        /* header mtime, CPython's rounding (pyc.c) */
+	uint32_t size;         /* st_size & 0xFFFFFFFF */
+	mode_t st_mode;        /* source mode, or 0 if it could not be stat'ed */
+	uint8_t hash[8];       /* SipHash of the source, for hash modes */
+
+	/* Any stage: a failure.  errnum < 0 is an OS error on err_path. */
+	int errnum;
+	char *err_path;        /* owned */
+	char *err_path2;       /* owned; rename's second path */
+	char *message;         /* final human text, py_compile's words (owned) */
+	char *warnings;        /* what the compiler warned, printed first (owned) */
+
+	enum pcb_status status;
+};
+
+#endif /* PCB_H */

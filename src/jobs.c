@@ -1,0 +1,402 @@
+/*
+ * jobs.c: the engine.
+ *
+ * Threads and hand-offs:
+ *  - The main thread runs a libuv loop.  It submits read jobs to the libuv
+ *    threadpool, never more than a window ahead of the compilers so that
+ *    memory stays bounded, and reports finished jobs in input order.
+ *  - A threadpool thread reads, stats and hashes one source (source.c) and
+ *    appends the job to the ready queue.
+ *  - Each compile worker is a thread of its own attached to its own
+ *    interpreter (interp.c).  It takes a job from the ready queue, compiles
+ *    it, writes the .pyc with its GIL released (write.c), marks the job done
+ *    and wakes the loop with uv_async_send.
+ * The ready queue, the done flags, `closing` and `failed_seen` are protected
+ * by `lock`; a job's own fields are handed from stage to stage through the
+ * queue, so only one thread touches them at a time.
+ */
+#include <config.h>
+
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <uv.h>
+
+#include "interp.h"
+#include "jobs.h"
+#include "pyc.h"
+#include "report.h"
+#include "source.h"
+#include "write.h"
+
+/* Compile workers get big stacks: deep nesting recurses in the compiler. */
+#define PCB_WORKER_STACK (32u << 20)
+
+struct engine;
+
+struct read_req {
+	uv_work_t req;          /* req.data points back to the engine */
+	struct pcb_job *job;
+};
+
+struct worker {
+	struct engine *eng;
+	struct pcb_interp *interp;
+	uv_thread_t thread;
+	int started;
+};
+
+struct engine {
+	const struct pcb_options *opt;
+	struct pcb_runtime rt;
+	struct pcb_pyc_tags tags;
+	struct pcb_source_cfg src;
+	char cwd[PATH_MAX];
+
+	struct pcb_job *jobs;
+	struct read_req *reqs;
+	size_t njobs;
+
+	struct worker *workers;
+	size_t nworkers;
+
+	uv_loop_t loop;
+	uv_async_t wake;
+
+	/* Protected by lock. */
+	uv_mutex_t lock;
+	uv_cond_t ready_cond;
+	size_t *queue;          /* job indices, FIFO; holds at most njobs */
+	size_t qhead, qtail;
+	unsigned char *done;
+	size_t ndone;
+	int closing;            /* no job will be queued any more */
+	int failed_seen;
+
+	/* Main thread only. */
+	size_t submitted, reported, window;
+	struct pcb_report report;
+};
+
+/* Threadpool: compute the target, read and hash; queue for a compiler. */
+static void
+read_work(uv_work_t *req)
+{
+	struct engine *eng = req->data;
+	struct read_req *rr = (struct read_req *)req;
+	struct pcb_job *job = rr->job;
+	int ret;
+
+	ret = pcb_pyc_cache_path(&eng->tags, job->path, eng->opt->optimize,
+	    &job->cfile);
+	if (ret < 0)
+		job->errnum = ret;
+	else
+		pcb_source_read(&eng->src, job);
+
+	uv_mutex_lock(&eng->lock);
+	eng->queue[eng->qtail++] = job->index;
+	uv_cond_signal(&eng->ready_cond);
+	uv_mutex_unlock(&eng->lock);
+}
+
+static void
+read_done(uv_work_t *req, int status)
+{
+	/* Nothing to do: the job is already with the compilers. */
+}
+
+/*
+ * Worker, no GIL held on entry or exit: compile under the GIL, write without
+ * it (so that, on 3.11's shared GIL, others compile meanwhile), and set the
+ * outcome.
+ */
+static void
+compile_job(struct engine *eng, struct pcb_interp *in, struct pcb_job *job)
+{
+	uint8_t head[PCB_PYC_HEADER_SIZE];
+	struct pcb_write_error werr = { 0 };
+	struct pcb_code code = { 0 };
+	int ret = -1;
+
+	pcb_interp_relock(in);
+	if (job->message == NULL && job->errnum == 0)
+		ret = pcb_interp_compile(in, job->source, job->source_len,
+		    job->path, eng->opt->optimize, &code, &job->message,
+		    &job->warnings);
+	pcb_interp_unlock(in);
+
+	if (ret == 0) {
+		pcb_pyc_header(head, eng->rt.magic, eng->opt->mode, job->mtime,
+		    job->size, job->hash);
+		if (pcb_write_pyc(job->cfile, head, sizeof head, code.data,
+		    code.len, job->st_mode, &werr) < 0) {
+			job->errnum = werr.errnum;
+			job->err_path = werr.path;
+			job->err_path2 = werr.path2;
+		}
+	}
+	if (code.obj != NULL || (job->message == NULL && job->errnum != 0)) {
+		pcb_interp_relock(in);
+		pcb_interp_code_free(&code);
+		if (job->message == NULL && job->errnum != 0)
+			job->message = pcb_interp_oserror_text(job->errnum,
+			    job->err_path, job->err_path2);
+		pcb_interp_unlock(in);
+	}
+	job->status = job->message || job->errnum ? PCB_STATUS_FAILED :
+	    PCB_STATUS_COMPILED;
+	free(job->source);
+	job->source = NULL;
+}
+
+static void
+worker_main(void *arg)
+{
+	struct worker *w = arg;
+	struct engine *eng = w->eng;
+	struct pcb_job *job;
+	int skip;
+
+	pcb_interp_attach(w->interp);
+	pcb_interp_unlock(w->interp);
+	for (;;) {
+		uv_mutex_lock(&eng->lock);
+		while (eng->qhead == eng->qtail && !eng->closing)
+			uv_cond_wait(&eng->ready_cond, &eng->lock);
+		if (eng->qhead == eng->qtail) {
+			uv_mutex_unlock(&eng->lock);
+			break;
+		}
+		job = &eng->jobs[eng->queue[eng->qhead++]];
+		skip = eng->opt->fail_fast && eng->failed_seen;
+		uv_mutex_unlock(&eng->lock);
+
+		if (skip) {
+			free(job->source);
+			job->source = NULL;
+		} else
+			compile_job(eng, w->interp, job);
+
+		uv_mutex_lock(&eng->lock);
+		eng->done[job->index] = 1;
+		eng->ndone++;
+		if (job->status == PCB_STATUS_FAILED)
+			eng->failed_seen = 1;
+		uv_mutex_unlock(&eng->lock);
+		uv_async_send(&eng->wake);
+	}
+	pcb_interp_relock(w->interp);
+	pcb_interp_detach(w->interp);
+}
+
+/* Main thread: keep the threadpool fed, up to the window. */
+static void
+submit_reads(struct engine *eng, size_t ndone, int stop)
+{
+	while (!stop && eng->submitted < eng->njobs &&
+	    eng->submitted - ndone < eng->window) {
+		struct read_req *rr = &eng->reqs[eng->submitted++];
+
+		rr->req.data = eng;
+		if (uv_queue_work(&eng->loop, &rr->req, read_work, read_done) != 0)
+			abort(); /* only fails for a NULL callback */
+	}
+}
+
+static void
+free_job(struct pcb_job *job)
+{
+	free(job->cfile);
+	free(job->source);
+	free(job->err_path);
+	free(job->err_path2);
+	free(job->message);
+	free(job->warnings);
+	job->cfile = job->source = job->err_path = job->err_path2 =
+	    job->message = job->warnings = NULL;
+}
+
+/* Main thread: report what is done, in order; feed more; stop at the end. */
+static void
+on_wake(uv_async_t *handle)
+{
+	struct engine *eng = handle->data;
+	size_t ndone;
+	int stop, finished;
+
+	uv_mutex_lock(&eng->lock);
+	ndone = eng->ndone;
+	stop = eng->opt->fail_fast && eng->failed_seen;
+	while (eng->reported < eng->submitted && eng->done[eng->reported]) {
+		struct pcb_job *job = &eng->jobs[eng->reported++];
+
+		uv_mutex_unlock(&eng->lock);
+		pcb_report_job(&eng->report, job);
+		free_job(job);
+		uv_mutex_lock(&eng->lock);
+	}
+	uv_mutex_unlock(&eng->lock);
+
+	submit_reads(eng, ndone, stop);
+	finished = eng->reported == eng->submitted &&
+	    (stop || eng->submitted == eng->njobs);
+	if (finished) {
+		uv_mutex_lock(&eng->lock);
+		eng->closing = 1;
+		uv_cond_broadcast(&eng->ready_cond);
+		uv_mutex_unlock(&eng->lock);
+		uv_close((uv_handle_t *)&eng->wake, NULL);
+	}
+}
+
+/* UV_THREADPOOL_SIZE is read once, at the first uv_queue_work. */
+static void
+size_threadpool(size_t nworkers)
+{
+	char buf[32];
+	size_t n = nworkers < 4 ? 4 : nworkers;
+
+	if (n > 128)
+		n = 128;
+	snprintf(buf, sizeof buf, "%zu", n);
+	setenv("UV_THREADPOOL_SIZE", buf, 0);
+}
+
+static int
+start_worker(struct engine *eng, struct worker *w)
+{
+	uv_thread_options_t topt = {
+		.flags = UV_THREAD_HAS_STACK_SIZE,
+		.stack_size = PCB_WORKER_STACK,
+	};
+
+	w->eng = eng;
+	if (uv_thread_create_ex(&w->thread, &topt, worker_main, w) != 0)
+		return -1;
+	w->started = 1;
+	return 0;
+}
+
+static int
+engine_init(struct engine *eng, const struct pcb_options *opt, char **paths,
+    size_t npaths, char **cause)
+{
+	eng->opt = opt;
+	eng->njobs = npaths;
+	eng->jobs = calloc(npaths, sizeof *eng->jobs);
+	eng->reqs = calloc(npaths, sizeof *eng->reqs);
+	eng->queue = calloc(npaths, sizeof *eng->queue);
+	eng->done = calloc(npaths, 1);
+	eng->nworkers = opt->jobs < npaths ? opt->jobs : npaths;
+	if (eng->nworkers == 0)
+		eng->nworkers = 1;
+	eng->workers = calloc(eng->nworkers, sizeof *eng->workers);
+	if (!eng->jobs || !eng->reqs || !eng->queue || !eng->done || !eng->workers) {
+		*cause = strdup("out of memory");
+		return -1;
+	}
+	for (size_t i = 0; i < npaths; i++) {
+		eng->jobs[i].index = i;
+		eng->jobs[i].path = paths[i];    /* borrowed from the caller */
+		eng->reqs[i].job = &eng->jobs[i];
+	}
+	eng->window = 8 * eng->nworkers + 16;
+	eng->report.err = stderr;
+	eng->report.quiet = opt->quiet;
+	if (getcwd(eng->cwd, sizeof eng->cwd) == NULL)
+		eng->cwd[0] = '\0';
+	if (uv_mutex_init(&eng->lock) != 0 || uv_cond_init(&eng->ready_cond) != 0 ||
+	    uv_loop_init(&eng->loop) != 0) {
+		*cause = strdup("cannot initialise libuv");
+		return -1;
+	}
+	if (uv_async_init(&eng->loop, &eng->wake, on_wake) != 0) {
+		*cause = strdup("cannot initialise libuv");
+		return -1;
+	}
+	eng->wake.data = eng;
+	return 0;
+}
+
+static void
+engine_fini(struct engine *eng)
+{
+	for (size_t i = 0; i < eng->njobs && eng->jobs; i++)
+		free_job(&eng->jobs[i]);
+	free(eng->jobs);
+	free(eng->reqs);
+	free(eng->queue);
+	free(eng->done);
+	free(eng->workers);
+}
+
+int
+pcb_jobs_run(const struct pcb_options *opt, const char *argv0, char **paths,
+    size_t npaths, char **cause)
+{
+	struct engine eng = { 0 };
+	size_t i;
+	int ret = 2;
+
+	if (npaths == 0)
+		return 0;
+	if (engine_init(&eng, opt, paths, npaths, cause) < 0)
+		goto out;
+	if (pcb_interp_runtime_init(argv0, &eng.rt, cause) < 0)
+		goto err_after_loop;
+
+	eng.tags.cache_tag = eng.rt.cache_tag;
+	eng.tags.prefix = eng.rt.pycache_prefix;
+	eng.tags.cwd = eng.cwd;
+	eng.tags.interp_optimize = eng.rt.optimize;
+	eng.src.mode = opt->mode;
+	eng.src.magic = eng.rt.magic;
+	eng.src.py_minor = eng.rt.py_minor;
+
+	/* Reading starts first, so that it overlaps interpreter creation. */
+	size_threadpool(eng.nworkers);
+	submit_reads(&eng, 0, 0);
+
+	/*
+	 * The main interpreter's worker starts at once; each subinterpreter is
+	 * created, one at a time, while the others already compile.
+	 */
+	for (i = 0; i < eng.nworkers; i++) {
+		if (pcb_interp_new(i == 0, &eng.workers[i].interp, cause) < 0)
+			break;
+		if (start_worker(&eng, &eng.workers[i]) < 0) {
+			*cause = strdup("cannot start a worker thread");
+			break;
+		}
+	}
+	if (i == 0) {
+		/* Nothing can compile: let the queued reads drain, then stop. */
+		uv_mutex_lock(&eng.lock);
+		eng.closing = 1;
+		uv_mutex_unlock(&eng.lock);
+		uv_close((uv_handle_t *)&eng.wake, NULL);
+		uv_run(&eng.loop, UV_RUN_DEFAULT);
+		goto err_after_runtime;
+	}
+
+	uv_run(&eng.loop, UV_RUN_DEFAULT);
+	for (i = 0; i < eng.nworkers; i++)
+		if (eng.workers[i].started)
+			uv_thread_join(&eng.workers[i].thread);
+	ret = eng.report.failed > 0 ? 1 : 0;
+
+err_after_runtime:
+	for (i = 0; i < eng.nworkers; i++)
+		pcb_interp_free(eng.workers[i].interp);
+	pcb_interp_runtime_fini(&eng.rt);
+err_after_loop:
+	uv_loop_close(&eng.loop);
+out:
+	engine_fini(&eng);
+	return ret;
+}

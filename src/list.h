@@ -1,0 +1,31 @@
+/*
+ * list.h: the file list read from standard input for "-" (SPEC 2).
+ * Main thread only, before the engine starts.
+ */
+#ifndef PCB_LIST_H
+#define PCB_LIST_H
+
+#include <stddef.h>
+
+/* A growable array of owned strings. */
+struct pcb_list {
+	char **items;
+	size_t len, cap;
+};
+
+/* Appends a copy of the n bytes at s.  Returns 0 or -ENOMEM. */
+int pcb_list_add(struct pcb_list *list, const char *s, size_t n);
+
+/*
+ * Splits buf at sep ('\n' or '\0') and appends each entry.  Empty entries are
+ * skipped and a missing final separator is fine.  Returns 0 or -ENOMEM.
+ */
+int pcb_list_parse(struct pcb_list *list, const char *buf, size_t len, char sep);
+
+/* Reads all of fd into *buf (owned by the caller).  Returns 0 or -errno. */
+int pcb_list_slurp(int fd, char **buf, size_t *len);
+
+/* Frees every entry and the array; accepts an empty list. */
+void pcb_list_fini(struct pcb_list *list);
+
+#endif

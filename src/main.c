@@ -1,0 +1,67 @@
+/*
+ * main.c: arguments -> file list -> engine -> exit status.  Everything else
+ * lives in the modules; only this file and report.c print.
+ */
+#include <config.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "cli.h"
+#include "interp.h"
+#include "jobs.h"
+#include "list.h"
+
+static int
+print_version(const char *argv0)
+{
+	struct pcb_runtime rt;
+	char *cause = NULL;
+
+	printf("%s %s\n", PACKAGE_NAME, PACKAGE_VERSION);
+	if (pcb_interp_runtime_init(argv0, &rt, &cause) < 0) {
+		fprintf(stderr, "%s: %s\n", PACKAGE_NAME, cause ? cause : "?");
+		free(cause);
+		return 2;
+	}
+	printf("Python %s, magic number %02x%02x%02x%02x, cache tag %s, %s\n",
+	    rt.version, rt.magic & 0xff, (rt.magic >> 8) & 0xff,
+	    (rt.magic >> 16) & 0xff, rt.magic >> 24, rt.cache_tag,
+	    rt.own_gil ? "own-GIL subinterpreters" : "one shared GIL");
+	pcb_interp_runtime_fini(&rt);
+	return 0;
+}
+
+int
+main(int argc, char **argv)
+{
+	struct pcb_options opt;
+	struct pcb_list paths = { 0 };
+	char *cause = NULL;
+	int status;
+
+	switch (pcb_cli_parse(argc, argv, &opt, &cause)) {
+	case PCB_CLI_HELP:
+		pcb_cli_usage(stdout);
+		return 0;
+	case PCB_CLI_VERSION:
+		return print_version(argv[0]);
+	case PCB_CLI_USAGE_ERROR:
+		fprintf(stderr, "%s: %s\n", PACKAGE_NAME, cause);
+		free(cause);
+		return 2;
+	case PCB_CLI_RUN:
+		break;
+	}
+	if (pcb_cli_collect(&opt, &paths, &cause) < 0) {
+		status = 2;
+		goto out;
+	}
+	status = pcb_jobs_run(&opt, argv[0], paths.items, paths.len, &cause);
+out:
+	if (cause != NULL)
+		fprintf(stderr, "%s: %s\n", PACKAGE_NAME, cause);
+	free(cause);
+	pcb_list_fini(&paths);
+	return status;
+}

@@ -1,0 +1,107 @@
+/*
+ * source.c: reading one source file, in py_compile's order: refuse a target
+ * that is a symlink or not a regular file before touching the source, then
+ * read the bytes, then stat them (the header's mtime and size, and the mode
+ * the .pyc will get).  Any threadpool thread; touches only its own job.
+ */
+#include <config.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "pyc.h"
+#include "siphash.h"
+#include "source.h"
+#include "write.h"
+
+/* Reads the whole of fd, whose size is probably hint. */
+static int
+read_all(int fd, size_t hint, char **out, size_t *outlen)
+{
+	size_t cap = hint + 1, n = 0;
+	char *buf = malloc(cap), *p;
+	ssize_t r;
+
+	if (buf == NULL)
+		return -ENOMEM;
+	for (;;) {
+		if (n + 1 >= cap) {
+			if ((p = realloc(buf, cap * 2)) == NULL) {
+				free(buf);
+				return -ENOMEM;
+			}
+			buf = p;
+			cap *= 2;
+		}
+		r = read(fd, buf + n, cap - 1 - n);
+		if (r == 0)
+			break;
+		if (r < 0) {
+			if (errno == EINTR)
+				continue;
+			r = -errno;
+			free(buf);
+			return (int)r;
+		}
+		n += (size_t)r;
+	}
+	buf[n] = '\0';
+	*out = buf;
+	*outlen = n;
+	return 0;
+}
+
+int
+pcb_source_read(const struct pcb_source_cfg *cfg, struct pcb_job *job)
+{
+	struct stat st;
+	int fd, ret;
+
+	if ((ret = pcb_write_check_target(job->cfile, &job->message)) < 0)
+		goto err;
+
+	fd = open(job->path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		ret = -errno;
+		goto err_path;
+	}
+	if (fstat(fd, &st) < 0) {
+		ret = -errno;
+		goto err_after_open;
+	}
+	if (S_ISDIR(st.st_mode)) {
+		ret = -EISDIR;
+		goto err_after_open;
+	}
+	ret = read_all(fd, S_ISREG(st.st_mode) ? (size_t)st.st_size : 0,
+	    &job->source, &job->source_len);
+	if (ret < 0)
+		goto err_after_open;
+
+	/* py_compile stats after reading; a file changed meanwhile gets the new stamp. */
+	if (fstat(fd, &st) < 0) {
+		ret = -errno;
+		goto err_after_open;
+	}
+	close(fd);
+	job->mtime = pcb_pyc_mtime((int64_t)st.st_mtim.tv_sec, st.st_mtim.tv_nsec);
+	job->size = (uint32_t)((uint64_t)st.st_size & 0xFFFFFFFFu);
+	job->st_mode = st.st_mode;
+	if (cfg->mode != PCB_MODE_TIMESTAMP)
+		pcb_siphash_source(cfg->magic, cfg->py_minor, job->source,
+		    job->source_len, job->hash);
+	return 0;
+
+err_after_open:
+	close(fd);
+err_path:
+	job->errnum = ret;
+	if ((job->err_path = strdup(job->path)) == NULL)
+		ret = -ENOMEM;
+err:
+	return ret;
+}

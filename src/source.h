@@ -1,0 +1,27 @@
+/*
+ * source.h: the read stage.  Runs on a libuv threadpool thread with no
+ * interpreter: it checks the target, reads and stats the source, and hashes
+ * it when the invalidation mode needs a hash.
+ */
+#ifndef PCB_SOURCE_H
+#define PCB_SOURCE_H
+
+#include <stdint.h>
+
+#include "pcb.h"
+
+/* What the read stage needs to know about the linked Python. */
+struct pcb_source_cfg {
+	enum pcb_mode mode;
+	uint32_t magic;
+	unsigned py_minor;
+};
+
+/*
+ * Fills job->source, mtime, size, st_mode and hash.  On failure sets
+ * job->errnum and job->err_path (an OS error) or job->message (a refused
+ * target) and returns a negative errno.
+ */
+int pcb_source_read(const struct pcb_source_cfg *cfg, struct pcb_job *job);
+
+#endif

@@ -1,0 +1,36 @@
+/*
+ * write.h: putting a .pyc in place the way importlib does (SPEC 3, 6).
+ * Any thread, no interpreter needed; each call touches only its own paths.
+ */
+#ifndef PCB_WRITE_H
+#define PCB_WRITE_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+/*
+ * Refuses a target that is a symlink or exists and is not a regular file,
+ * with py_compile's text in *message (owned by the caller).  Returns 0 or
+ * -EEXIST.
+ */
+int pcb_write_check_target(const char *cfile, char **message);
+
+/* What failed, for the error text: the errno and the path(s) involved. */
+struct pcb_write_error {
+	int errnum;             /* negative errno */
+	char *path;             /* owned; NULL when the error names no file */
+	char *path2;            /* owned; rename's destination */
+};
+
+/*
+ * Creates cfile's directory like os.makedirs (an existing one is fine), then
+ * writes head and body to a fresh temp file beside cfile and renames it over
+ * cfile.  The temp file is removed on any failure.  Returns 0 or a negative
+ * errno with *err filled.
+ */
+int pcb_write_pyc(const char *cfile, const void *head, size_t headlen,
+    const void *body, size_t bodylen, mode_t source_mode,
+    struct pcb_write_error *err);
+
+#endif

@@ -1,0 +1,25 @@
+/* check_units.h: one Check suite per module of libpcbcore. */
+#ifndef PCB_CHECK_UNITS_H
+#define PCB_CHECK_UNITS_H
+
+#include <check.h>
+#include <stddef.h>
+
+Suite *list_suite(void);
+Suite *pyc_suite(void);
+Suite *siphash_suite(void);
+Suite *write_suite(void);
+
+/* The vectors file from tests/gen-vectors.py, split into tab fields. */
+struct vector {
+	char *fields[8];
+	int nfields;
+};
+
+/* Loads every line of $PCB_VECTORS whose first field is kind. */
+size_t vectors_load(const char *kind, struct vector **out);
+
+/* Decodes hex into a new buffer of *len bytes. */
+unsigned char *hex_decode(const char *hex, size_t *len);
+
+#endif
