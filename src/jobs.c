@@ -11,9 +11,11 @@
  *    interpreter (interp.c).  It takes a job from the ready queue, compiles
  *    it, writes the .pyc with its GIL released (write.c), marks the job done
  *    and wakes the loop with uv_async_send.
- * The ready queue, the done flags, `closing` and `failed_seen` are protected
- * by `lock`; a job's own fields are handed from stage to stage through the
- * queue, so only one thread touches them at a time.
+ * Workers claim jobs strictly in input order (reads run a window ahead, so
+ * the next job is nearly always ready): which files start, and so where
+ * --fail-fast stops, does not depend on timing.  The job states, `closing` and
+ * `failed_seen` are protected by `lock`; a job's own fields are handed from
+ * stage to stage through those states, so one thread touches them at a time.
  */
 #include <config.h>
 
@@ -37,6 +39,13 @@
 #define PCB_WORKER_STACK (32u << 20)
 
 struct engine;
+
+enum job_state {
+	JOB_WAITING = 0,        /* not read yet */
+	JOB_READY,              /* read, waiting for a compiler */
+	JOB_CLAIMED,            /* a compiler has it */
+	JOB_DONE,               /* outcome set, waiting to be reported */
+};
 
 struct read_req {
 	uv_work_t req;          /* req.data points back to the engine */
@@ -70,9 +79,8 @@ struct engine {
 	/* Protected by lock. */
 	uv_mutex_t lock;
 	uv_cond_t ready_cond;
-	size_t *queue;          /* job indices, FIFO; holds at most njobs */
-	size_t qhead, qtail;
-	unsigned char *done;
+	unsigned char *state;   /* enum job_state, per job */
+	size_t next_claim;      /* the next job a worker takes, once READY */
 	size_t ndone;
 	int closing;            /* no job will be queued any more */
 	int failed_seen;
@@ -99,8 +107,9 @@ read_work(uv_work_t *req)
 		pcb_source_read(&eng->src, job);
 
 	uv_mutex_lock(&eng->lock);
-	eng->queue[eng->qtail++] = job->index;
-	uv_cond_signal(&eng->ready_cond);
+	eng->state[job->index] = JOB_READY;
+	if (job->index == eng->next_claim)
+		uv_cond_signal(&eng->ready_cond);
 	uv_mutex_unlock(&eng->lock);
 }
 
@@ -154,6 +163,14 @@ compile_job(struct engine *eng, struct pcb_interp *in, struct pcb_job *job)
 	job->source = NULL;
 }
 
+/* With lock held: is the next job in input order read? */
+static int
+next_ready(const struct engine *eng)
+{
+	return eng->next_claim < eng->njobs &&
+	    eng->state[eng->next_claim] == JOB_READY;
+}
+
 static void
 worker_main(void *arg)
 {
@@ -166,13 +183,17 @@ worker_main(void *arg)
 	pcb_interp_unlock(w->interp);
 	for (;;) {
 		uv_mutex_lock(&eng->lock);
-		while (eng->qhead == eng->qtail && !eng->closing)
+		while (!next_ready(eng) && !eng->closing)
 			uv_cond_wait(&eng->ready_cond, &eng->lock);
-		if (eng->qhead == eng->qtail) {
+		if (!next_ready(eng)) {
 			uv_mutex_unlock(&eng->lock);
 			break;
 		}
-		job = &eng->jobs[eng->queue[eng->qhead++]];
+		job = &eng->jobs[eng->next_claim++];
+		eng->state[job->index] = JOB_CLAIMED;
+		/* The one after may be read already: pass the baton. */
+		if (next_ready(eng))
+			uv_cond_signal(&eng->ready_cond);
 		skip = eng->opt->fail_fast && eng->failed_seen;
 		uv_mutex_unlock(&eng->lock);
 
@@ -183,7 +204,7 @@ worker_main(void *arg)
 			compile_job(eng, w->interp, job);
 
 		uv_mutex_lock(&eng->lock);
-		eng->done[job->index] = 1;
+		eng->state[job->index] = JOB_DONE;
 		eng->ndone++;
 		if (job->status == PCB_STATUS_FAILED)
 			eng->failed_seen = 1;
@@ -232,7 +253,8 @@ on_wake(uv_async_t *handle)
 	uv_mutex_lock(&eng->lock);
 	ndone = eng->ndone;
 	stop = eng->opt->fail_fast && eng->failed_seen;
-	while (eng->reported < eng->submitted && eng->done[eng->reported]) {
+	while (eng->reported < eng->submitted &&
+	    eng->state[eng->reported] == JOB_DONE) {
 		struct pcb_job *job = &eng->jobs[eng->reported++];
 
 		uv_mutex_unlock(&eng->lock);
@@ -290,13 +312,12 @@ engine_init(struct engine *eng, const struct pcb_options *opt, char **paths,
 	eng->njobs = npaths;
 	eng->jobs = calloc(npaths, sizeof *eng->jobs);
 	eng->reqs = calloc(npaths, sizeof *eng->reqs);
-	eng->queue = calloc(npaths, sizeof *eng->queue);
-	eng->done = calloc(npaths, 1);
+	eng->state = calloc(npaths, 1);
 	eng->nworkers = opt->jobs < npaths ? opt->jobs : npaths;
 	if (eng->nworkers == 0)
 		eng->nworkers = 1;
 	eng->workers = calloc(eng->nworkers, sizeof *eng->workers);
-	if (!eng->jobs || !eng->reqs || !eng->queue || !eng->done || !eng->workers) {
+	if (!eng->jobs || !eng->reqs || !eng->state || !eng->workers) {
 		*cause = strdup("out of memory");
 		return -1;
 	}
@@ -330,8 +351,7 @@ engine_fini(struct engine *eng)
 		free_job(&eng->jobs[i]);
 	free(eng->jobs);
 	free(eng->reqs);
-	free(eng->queue);
-	free(eng->done);
+	free(eng->state);
 	free(eng->workers);
 }
 

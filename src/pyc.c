@@ -18,6 +18,7 @@
 struct strbuf {
 	char *s;
 	size_t len, cap;
+	int parts;              /* parts joined so far, for sb_join */
 	int failed;
 };
 
@@ -44,17 +45,22 @@ sb_add(struct strbuf *b, const char *s, size_t n)
 	b->s[b->len] = '\0';
 }
 
-/* importlib's _path_join: non-empty parts, each right-stripped of '/'. */
+/*
+ * importlib's _path_join: '/'.join(p.rstrip('/') for p in parts if p).  The
+ * test is on the part before stripping, so "/" joins as an empty string.
+ */
 static void
 sb_join(struct strbuf *b, const char *part, size_t n)
 {
-	while (n > 0 && part[n - 1] == '/')
-		n--;
 	if (n == 0)
 		return;
-	if (b->len > 0)
+	while (n > 0 && part[n - 1] == '/')
+		n--;
+	if (b->parts++ > 0)
 		sb_add(b, "/", 1);
 	sb_add(b, part, n);
+	if (b->s == NULL)
+		sb_add(b, "", 0);
 }
 
 int

@@ -25,7 +25,7 @@ setup(void)
 static void
 teardown(void)
 {
-	char cmd[128];
+	char cmd[256];
 
 	ck_assert_int_eq(chdir("/"), 0);
 	snprintf(cmd, sizeof cmd, "chmod -R u+w %s; rm -rf %s", dir, dir);

@@ -16,8 +16,10 @@ def pycs(top):
     found = {}
     for dirpath, dirnames, filenames in os.walk(top):
         for name in filenames:
-            if name.endswith(".pyc"):
-                full = os.path.join(dirpath, name)
+            full = os.path.join(dirpath, name)
+            # Only regular files: a test may plant a FIFO or a symlink there.
+            if name.endswith(".pyc") and os.path.isfile(full) \
+                    and not os.path.islink(full):
                 found[os.path.relpath(full, top)] = full
     return found
 

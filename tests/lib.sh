@@ -1,0 +1,85 @@
+# lib.sh: shared by the end-to-end tests.  TAP output, one line per check.
+# Needs PYTHON (the linked interpreter, the oracle) and PCB (the program).
+set -eu
+
+: "${PYTHON:?PYTHON is not set}"
+: "${PCB:?PCB is not set}"
+: "${PCB_TESTDIR:?PCB_TESTDIR is not set}"
+
+tap_n=0
+tap_failed=0
+W=$(mktemp -d "${TMPDIR:-/tmp}/pcb-e2e.XXXXXX")
+trap 'chmod -R u+rwx "$W" 2>/dev/null; rm -rf "$W"; echo "1..$tap_n"; exit $tap_failed' EXIT
+
+ok() { tap_n=$((tap_n + 1)); echo "ok $tap_n - $*"; }
+not_ok() { tap_n=$((tap_n + 1)); tap_failed=1; echo "not ok $tap_n - $*"; }
+# check DESC CMD...: one TAP line for whether CMD succeeds.
+check() {
+	desc=$1; shift
+	if "$@"; then ok "$desc"; else not_ok "$desc"; fi
+}
+note() { sed 's/^/# /'; }
+
+# Python's cache path for a source, as py_compile computes it.
+cache_of() {
+	"$PYTHON" -c 'import importlib.util, sys; print(importlib.util.cache_from_source(sys.argv[1]))' "$1"
+}
+
+# Replaces importlib's and our temp-name suffixes (cfile.<digits>) by .N.
+norm_tmp() { sed -E "s/(\.pyc)\.[0-9]+'/\1.N'/g"; }
+
+# Every file below a directory: path, type and mode (stray files show up).
+listing() { (cd "$1" && find . -mindepth 1 -printf '%P %y %m\n' | LC_ALL=C sort); }
+
+# run_pair NAME [PCB OPTION...] -- [ORACLE ARG...]
+# Runs the oracle over $W/NAME/a and pycompile-batch over $W/NAME/b, both on
+# the NUL-separated list $W/NAME/list, and checks: same exit status, same
+# messages, same .pyc files (headers identical, code equal), same listing.
+run_pair() {
+	name=$1; shift
+	pcb_opts=
+	while [ $# -gt 0 ] && [ "$1" != -- ]; do pcb_opts="$pcb_opts $1"; shift; done
+	[ $# -gt 0 ] && shift
+	d=$W/$name
+	set +e
+	(cd "$d/a" && "$PYTHON" "$PCB_TESTDIR/oracle.py" ../list "$@" 2>../err.a)
+	rc_a=$?
+	# shellcheck disable=SC2086
+	(cd "$d/b" && "$PCB" -0 $pcb_opts - <../list 2>../err.b)
+	rc_b=$?
+	set -e
+	check "$name: exit status $rc_b, py_compile $rc_a" [ "$rc_a" = "$rc_b" ]
+	norm_tmp <"$d/err.a" >"$d/err.a.n"
+	norm_tmp <"$d/err.b" >"$d/err.b.n"
+	if cmp -s "$d/err.a.n" "$d/err.b.n"; then
+		ok "$name: messages identical ($(wc -l <"$d/err.a.n") lines)"
+	else
+		not_ok "$name: messages differ"
+		diff "$d/err.a.n" "$d/err.b.n" | head -20 | note
+	fi
+	if "$PYTHON" "$PCB_TESTDIR/compare.py" "$d/a" "$d/b" >"$d/cmp" 2>&1; then
+		ok "$name: .pyc files match: $(tail -1 "$d/cmp")"
+	else
+		not_ok "$name: .pyc files differ"
+		tail -20 "$d/cmp" | note
+	fi
+	grep '^code-equal' "$d/cmp" | note || true
+	listing "$d/a" >"$d/ls.a"
+	listing "$d/b" >"$d/ls.b"
+	if cmp -s "$d/ls.a" "$d/ls.b"; then
+		ok "$name: same files and modes, nothing stray"
+	else
+		not_ok "$name: file listings differ"
+		diff "$d/ls.a" "$d/ls.b" | head -20 | note
+	fi
+}
+
+# new_case NAME: an empty case directory; fill $W/NAME/a, then call twin.
+new_case() { mkdir -p "$W/$1/a"; }
+# twin NAME PATH...: copy a to b (times to the nanosecond) and write the list.
+twin() {
+	name=$1; shift
+	cp -a "$W/$name/a" "$W/$name/b"
+	: >"$W/$name/list"
+	for p in "$@"; do printf '%s\0' "$p" >>"$W/$name/list"; done
+}
