@@ -31,14 +31,14 @@ enum pcb_status {
 
 /* Everything the command line decides; filled by cli.c, read-only after. */
 struct pcb_options {
-	unsigned jobs;         /* worker count; 0 until resolved to online CPUs */
-	int optimize;          /* -1 (interpreter's level), 0, 1, 2 */
-	enum pcb_mode mode;    /* PCB_MODE_DEFAULT until resolved */
+	unsigned jobs;      /* worker count; 0 until resolved to online CPUs */
+	int optimize;       /* -1 (interpreter's level), 0, 1, 2 */
+	enum pcb_mode mode; /* PCB_MODE_DEFAULT until resolved */
 	int quiet;
 	int fail_fast;
 	int verbose;
-	int null_list;         /* -0: the stdin list is NUL-separated */
-	char **inputs;         /* FILE and '-' arguments, borrowed from argv */
+	int null_list; /* -0: the stdin list is NUL-separated */
+	char **inputs; /* FILE and '-' arguments, borrowed from argv */
 	size_t ninputs;
 };
 
@@ -49,24 +49,24 @@ struct pcb_options {
  * by a mutex), so no field needs its own lock.
  */
 struct pcb_job {
-	size_t index;          /* position in the input list */
-	char *path;            /* source path as given (owned) */
-	char *cfile;           /* target .pyc path (owned) */
+	size_t index; /* position in the input list */
+	char *path;   /* source path as given (owned) */
+	char *cfile;  /* target .pyc path (owned) */
 
 	/* Filled by the read stage (source.c). */
-	char *source;          /* source bytes (owned, NUL-terminated) */
+	char *source; /* source bytes (owned, NUL-terminated) */
 	size_t source_len;
-	uint32_t mtime;        /* header mtime, CPython's rounding (pyc.c) */
-	uint32_t size;         /* st_size & 0xFFFFFFFF */
-	mode_t st_mode;        /* source mode, or 0 if it could not be stat'ed */
-	uint8_t hash[8];       /* SipHash of the source, for hash modes */
+	uint32_t mtime;  /* header mtime, CPython's rounding (pyc.c) */
+	uint32_t size;   /* st_size & 0xFFFFFFFF */
+	mode_t st_mode;  /* source mode, or 0 if it could not be stat'ed */
+	uint8_t hash[8]; /* SipHash of the source, for hash modes */
 
 	/* Any stage: a failure.  errnum < 0 is an OS error on err_path. */
 	int errnum;
-	char *err_path;        /* owned */
-	char *err_path2;       /* owned; rename's second path */
-	char *message;         /* final human text, py_compile's words (owned) */
-	char *warnings;        /* what the compiler warned, printed first (owned) */
+	char *err_path;  /* owned */
+	char *err_path2; /* owned; rename's second path */
+	char *message;   /* final human text, py_compile's words (owned) */
+	char *warnings;  /* what the compiler warned, printed first (owned) */
 
 	enum pcb_status status;
 };

@@ -37,24 +37,25 @@ void
 pcb_cli_usage(FILE *out)
 {
 	fputs(
-"Usage: pycompile-batch [OPTION]... [FILE|-]...\n"
-"Byte-compile Python sources to .pyc files in parallel, exactly as\n"
-"py_compile.compile() would, and exit 1 if any file failed.\n"
-"\n"
-"  -                        read the file list from standard input, one per line\n"
-"  -0, --null               the standard-input list is NUL-separated\n"
-"  -j, --jobs=N             N workers (0, the default: one per online CPU)\n"
-"  -o, --optimize=LEVEL     -1 (the interpreter's level, PYTHONOPTIMIZE), 0, 1 or 2\n"
-"      --invalidation-mode=MODE\n"
-"                           timestamp, checked-hash or unchecked-hash (default:\n"
-"                           checked-hash if SOURCE_DATE_EPOCH is set, else timestamp)\n"
-"      --fail-fast          start no new file after the first failure\n"
-"  -q, --quiet              print no error messages (the exit status still tells)\n"
-"  -h, --help               show this help and exit\n"
-"  -V, --version            show the version and the linked Python's, and exit\n"
-"\n"
-"Exit status: 0 all files compiled, 1 some file failed, 2 usage error or the\n"
-"Python runtime could not start.\n", out);
+	    "Usage: pycompile-batch [OPTION]... [FILE|-]...\n"
+	    "Byte-compile Python sources to .pyc files in parallel, exactly as\n"
+	    "py_compile.compile() would, and exit 1 if any file failed.\n"
+	    "\n"
+	    "  -                        read the file list from standard input, one per line\n"
+	    "  -0, --null               the standard-input list is NUL-separated\n"
+	    "  -j, --jobs=N             N workers (0, the default: one per online CPU)\n"
+	    "  -o, --optimize=LEVEL     -1 (the interpreter's level, PYTHONOPTIMIZE), 0, 1 or 2\n"
+	    "      --invalidation-mode=MODE\n"
+	    "                           timestamp, checked-hash or unchecked-hash (default:\n"
+	    "                           checked-hash if SOURCE_DATE_EPOCH is set, else timestamp)\n"
+	    "      --fail-fast          start no new file after the first failure\n"
+	    "  -q, --quiet              print no error messages (the exit status still tells)\n"
+	    "  -h, --help               show this help and exit\n"
+	    "  -V, --version            show the version and the linked Python's, and exit\n"
+	    "\n"
+	    "Exit status: 0 all files compiled, 1 some file failed, 2 usage error or the\n"
+	    "Python runtime could not start.\n",
+	    out);
 }
 
 static char *
@@ -107,12 +108,15 @@ pcb_cli_parse(int argc, char **argv, struct pcb_options *opt, char **cause)
 
 	opterr = 0;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, ":j:0qo:hV", long_options, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":j:0qo:hV", long_options, NULL)) !=
+	    -1) {
 		switch (c) {
 		case 'j':
 			if (parse_int(optarg, 0, 1024, &v) < 0) {
-				*cause = format_cause("invalid number of jobs '%s' "
-				    "(0 to 1024)", optarg);
+				*cause =
+				    format_cause("invalid number of jobs '%s' "
+						 "(0 to 1024)",
+					optarg);
 				return PCB_CLI_USAGE_ERROR;
 			}
 			opt->jobs = (unsigned)v;
@@ -125,8 +129,10 @@ pcb_cli_parse(int argc, char **argv, struct pcb_options *opt, char **cause)
 			break;
 		case 'o':
 			if (parse_int(optarg, -1, 2, &v) < 0) {
-				*cause = format_cause("invalid optimization level "
-				    "'%s' (-1, 0, 1 or 2)", optarg);
+				*cause =
+				    format_cause("invalid optimization level "
+						 "'%s' (-1, 0, 1 or 2)",
+					optarg);
 				return PCB_CLI_USAGE_ERROR;
 			}
 			opt->optimize = (int)v;
@@ -139,9 +145,11 @@ pcb_cli_parse(int argc, char **argv, struct pcb_options *opt, char **cause)
 			else if (strcmp(optarg, "unchecked-hash") == 0)
 				opt->mode = PCB_MODE_UNCHECKED_HASH;
 			else {
-				*cause = format_cause("invalid invalidation mode "
+				*cause = format_cause(
+				    "invalid invalidation mode "
 				    "'%s' (timestamp, checked-hash or "
-				    "unchecked-hash)", optarg);
+				    "unchecked-hash)",
+				    optarg);
 				return PCB_CLI_USAGE_ERROR;
 			}
 			break;
@@ -174,7 +182,8 @@ pcb_cli_parse(int argc, char **argv, struct pcb_options *opt, char **cause)
 	/* py_compile's _get_default_invalidation_mode. */
 	if (opt->mode == PCB_MODE_DEFAULT) {
 		sde = getenv("SOURCE_DATE_EPOCH");
-		opt->mode = sde != NULL && *sde != '\0' ? PCB_MODE_CHECKED_HASH :
+		opt->mode = sde != NULL && *sde != '\0' ?
+		    PCB_MODE_CHECKED_HASH :
 		    PCB_MODE_TIMESTAMP;
 	}
 	return PCB_CLI_RUN;
@@ -196,8 +205,10 @@ pcb_cli_collect(const struct pcb_options *opt, struct pcb_list *paths,
 			if (stdin_read)
 				continue;
 			stdin_read = 1;
-			if ((ret = pcb_list_slurp(STDIN_FILENO, &buf, &len)) < 0) {
-				*cause = format_cause("cannot read the file list: %s",
+			if ((ret = pcb_list_slurp(STDIN_FILENO, &buf, &len)) <
+			    0) {
+				*cause = format_cause(
+				    "cannot read the file list: %s",
 				    strerror(-ret));
 				return -1;
 			}

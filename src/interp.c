@@ -30,11 +30,13 @@
 
 struct pcb_interp {
 	PyInterpreterState *interp;
-	PyThreadState *owner;      /* a subinterpreter's first thread state, or NULL */
-	PyThreadState *ts;         /* the worker's thread state while attached */
-	PyThreadState *saved;      /* ts while unlocked for I/O */
-	PyObject *compile;         /* builtins.compile of this interpreter */
-	PyObject *format_exc_only; /* traceback.format_exception_only, on demand */
+	PyThreadState
+	    *owner;        /* a subinterpreter's first thread state, or NULL */
+	PyThreadState *ts; /* the worker's thread state while attached */
+	PyThreadState *saved; /* ts while unlocked for I/O */
+	PyObject *compile;    /* builtins.compile of this interpreter */
+	PyObject
+	    *format_exc_only; /* traceback.format_exception_only, on demand */
 };
 
 /* The main thread's thread state, parked whenever the main thread is not in Python. */
@@ -110,7 +112,8 @@ capture_stderr(void)
 	PyObject *io = PyImport_ImportModule("io"), *sio = NULL;
 	int ret = -1;
 
-	if (io != NULL && (sio = PyObject_CallMethod(io, "StringIO", NULL)) != NULL)
+	if (io != NULL &&
+	    (sio = PyObject_CallMethod(io, "StringIO", NULL)) != NULL)
 		ret = PySys_SetObject("stderr", sio);
 	Py_XDECREF(io);
 	Py_XDECREF(sio);
@@ -122,14 +125,15 @@ capture_stderr(void)
 static char *
 take_stderr(void)
 {
-	PyObject *sio = PySys_GetObject("stderr");       /* borrowed */
+	PyObject *sio = PySys_GetObject("stderr"); /* borrowed */
 	PyObject *text, *r;
 	char *ret = NULL;
 
 	if (sio == NULL)
 		return NULL;
 	text = PyObject_CallMethod(sio, "getvalue", NULL);
-	if (text != NULL && PyUnicode_Check(text) && PyUnicode_GET_LENGTH(text) > 0) {
+	if (text != NULL && PyUnicode_Check(text) &&
+	    PyUnicode_GET_LENGTH(text) > 0) {
 		ret = str_to_utf8(text);
 		r = PyObject_CallMethod(sio, "seek", "i", 0);
 		Py_XDECREF(r);
@@ -148,9 +152,8 @@ status_failed(PyStatus st, const char *what, char **cause)
 
 	if (!PyStatus_Exception(st))
 		return 0;
-	snprintf(buf, sizeof buf, "%s: %s%s%s", what,
-	    st.func ? st.func : "", st.func ? ": " : "",
-	    st.err_msg ? st.err_msg : "failed");
+	snprintf(buf, sizeof buf, "%s: %s%s%s", what, st.func ? st.func : "",
+	    st.func ? ": " : "", st.err_msg ? st.err_msg : "failed");
 	*cause = strdup(buf);
 	return -1;
 }
@@ -168,22 +171,23 @@ ask_runtime(struct pcb_runtime *rt, char **cause)
 	rt->magic = (uint32_t)PyImport_GetMagicNumber();
 	rt->own_gil = PCB_OWN_GIL;
 
-	impl = PySys_GetObject("implementation");          /* borrowed */
+	impl = PySys_GetObject("implementation"); /* borrowed */
 	tag = impl ? PyObject_GetAttrString(impl, "cache_tag") : NULL;
 	if (tag == NULL || !PyUnicode_Check(tag)) {
 		*cause = strdup("sys.implementation.cache_tag is not set");
 		goto out;
 	}
-	snprintf(rt->cache_tag, sizeof rt->cache_tag, "%s", PyUnicode_AsUTF8(tag));
+	snprintf(rt->cache_tag, sizeof rt->cache_tag, "%s",
+	    PyUnicode_AsUTF8(tag));
 
-	prefix = PySys_GetObject("pycache_prefix");         /* borrowed */
+	prefix = PySys_GetObject("pycache_prefix"); /* borrowed */
 	if (prefix != NULL && PyUnicode_Check(prefix)) {
 		PyObject *b = PyUnicode_EncodeFSDefault(prefix);
 
 		rt->pycache_prefix = b ? strdup(PyBytes_AS_STRING(b)) : NULL;
 		Py_XDECREF(b);
 	}
-	flags = PySys_GetObject("flags");                   /* borrowed */
+	flags = PySys_GetObject("flags"); /* borrowed */
 	opt = flags ? PyObject_GetAttrString(flags, "optimize") : NULL;
 	rt->optimize = opt ? (int)PyLong_AsLong(opt) : 0;
 	Py_XDECREF(opt);
@@ -195,8 +199,7 @@ out:
 }
 
 int
-pcb_interp_runtime_init(const char *argv0, struct pcb_runtime *rt,
-    char **cause)
+pcb_interp_runtime_init(const char *argv0, struct pcb_runtime *rt, char **cause)
 {
 	const char *prefix = getenv("PYTHONPYCACHEPREFIX");
 	PyConfig config;
@@ -214,7 +217,8 @@ pcb_interp_runtime_init(const char *argv0, struct pcb_runtime *rt,
 	if (status_failed(st, "program name", cause))
 		goto err_config;
 	if (prefix != NULL && *prefix != '\0') {
-		st = PyConfig_SetBytesString(&config, &config.pycache_prefix, prefix);
+		st = PyConfig_SetBytesString(&config, &config.pycache_prefix,
+		    prefix);
 		if (status_failed(st, "PYTHONPYCACHEPREFIX", cause))
 			goto err_config;
 	}
@@ -280,7 +284,8 @@ pcb_interp_new(int use_main, struct pcb_interp **out, char **cause)
 		PyEval_RestoreThread(main_ts);
 		st = Py_NewInterpreterFromConfig(&sub, &cfg);
 		if (PyStatus_Exception(st)) {
-			status_failed(st, "cannot create a subinterpreter", cause);
+			status_failed(st, "cannot create a subinterpreter",
+			    cause);
 			main_ts = PyEval_SaveThread();
 			free(in);
 			return -1;
@@ -320,7 +325,8 @@ pcb_interp_attach(struct pcb_interp *in)
 	in->ts = PyThreadState_New(in->interp);
 	PyEval_RestoreThread(in->ts);
 	builtins = PyImport_ImportModule("builtins");
-	in->compile = builtins ? PyObject_GetAttrString(builtins, "compile") : NULL;
+	in->compile =
+	    builtins ? PyObject_GetAttrString(builtins, "compile") : NULL;
 	Py_XDECREF(builtins);
 	PyErr_Clear();
 }
@@ -353,15 +359,15 @@ static PyObject *
 syntax_error_text(struct pcb_interp *in, PyObject *exc, PyObject *filename)
 {
 	PyObject *lines = NULL, *empty = NULL, *text = NULL, *from = NULL,
-	    *to = NULL, *ret = NULL;
+		 *to = NULL, *ret = NULL;
 
 	if (in->format_exc_only == NULL) {
 		PyObject *tb = PyImport_ImportModule("traceback");
 
 		if (tb == NULL)
 			return NULL;
-		in->format_exc_only = PyObject_GetAttrString(tb,
-		    "format_exception_only");
+		in->format_exc_only =
+		    PyObject_GetAttrString(tb, "format_exception_only");
 		Py_DECREF(tb);
 		if (in->format_exc_only == NULL)
 			return NULL;
@@ -408,7 +414,8 @@ compile_error_text(struct pcb_interp *in, PyObject *exc, PyObject *filename)
 	Py_XDECREF(text);
 	PyErr_Clear();
 	if (ret == NULL)
-		ret = xstrdup_or_null("Sorry: cannot format the compiler's error");
+		ret = xstrdup_or_null(
+		    "Sorry: cannot format the compiler's error");
 	return ret;
 }
 
@@ -418,13 +425,14 @@ pcb_interp_compile(struct pcb_interp *in, const char *source, size_t len,
     char **warnings)
 {
 	PyObject *src = NULL, *fname = NULL, *args = NULL, *kwargs = NULL,
-	    *code = NULL, *bytes = NULL, *exc = NULL;
+		 *code = NULL, *bytes = NULL, *exc = NULL;
 	int ret = -1;
 
 	memset(out, 0, sizeof *out);
 	*warnings = NULL;
 	if (in->compile == NULL) {
-		*message = xstrdup_or_null("Sorry: builtins.compile is missing");
+		*message =
+		    xstrdup_or_null("Sorry: builtins.compile is missing");
 		return -1;
 	}
 	src = PyBytes_FromStringAndSize(source, (Py_ssize_t)len);
@@ -432,8 +440,8 @@ pcb_interp_compile(struct pcb_interp *in, const char *source, size_t len,
 	if (src == NULL || fname == NULL)
 		goto err;
 	args = Py_BuildValue("(OOs)", src, fname, "exec");
-	kwargs = Py_BuildValue("{s:O,s:i}", "dont_inherit", Py_True,
-	    "optimize", optimize);
+	kwargs = Py_BuildValue("{s:O,s:i}", "dont_inherit", Py_True, "optimize",
+	    optimize);
 	if (args == NULL || kwargs == NULL)
 		goto err;
 	code = PyObject_Call(in->compile, args, kwargs);
@@ -505,7 +513,8 @@ pcb_interp_oserror_text(int errnum, const char *path, const char *path2)
 	if (ret == NULL) {
 		char buf[256];
 
-		snprintf(buf, sizeof buf, "[Errno %d] %s", -errnum, strerror(-errnum));
+		snprintf(buf, sizeof buf, "[Errno %d] %s", -errnum,
+		    strerror(-errnum));
 		ret = strdup(buf);
 	}
 	return ret;

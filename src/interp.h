@@ -18,13 +18,13 @@
 
 /* What the linked Python says about itself, asked once at start-up. */
 struct pcb_runtime {
-	char version[32];       /* "3.13.0" */
+	char version[32]; /* "3.13.0" */
 	unsigned py_minor;
-	uint32_t magic;         /* PyImport_GetMagicNumber() */
-	char cache_tag[64];     /* sys.implementation.cache_tag */
-	char *pycache_prefix;   /* sys.pycache_prefix, or NULL (owned) */
-	int optimize;           /* sys.flags.optimize */
-	int own_gil;            /* built with PEP 684 subinterpreters */
+	uint32_t magic;       /* PyImport_GetMagicNumber() */
+	char cache_tag[64];   /* sys.implementation.cache_tag */
+	char *pycache_prefix; /* sys.pycache_prefix, or NULL (owned) */
+	int optimize;         /* sys.flags.optimize */
+	int own_gil;          /* built with PEP 684 subinterpreters */
 };
 
 /*
@@ -61,7 +61,7 @@ void pcb_interp_relock(struct pcb_interp *in);
 
 /* A marshalled code object; data stays valid until pcb_interp_code_free. */
 struct pcb_code {
-	void *obj;              /* the bytes object (a PyObject *) */
+	void *obj; /* the bytes object (a PyObject *) */
 	const char *data;
 	size_t len;
 };
@@ -72,9 +72,9 @@ struct pcb_code {
  * *message to py_compile's text for the exception (owned by the caller).
  * Either way *warnings gets what the compiler warned, or NULL.
  */
-int pcb_interp_compile(struct pcb_interp *in, const char *source,
-    size_t len, const char *filename, int optimize, struct pcb_code *out,
-    char **message, char **warnings);
+int pcb_interp_compile(struct pcb_interp *in, const char *source, size_t len,
+    const char *filename, int optimize, struct pcb_code *out, char **message,
+    char **warnings);
 
 /* GIL.  Drops the code; accepts an empty one. */
 void pcb_interp_code_free(struct pcb_code *code);

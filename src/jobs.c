@@ -41,14 +41,14 @@
 struct engine;
 
 enum job_state {
-	JOB_WAITING = 0,        /* not read yet */
-	JOB_READY,              /* read, waiting for a compiler */
-	JOB_CLAIMED,            /* a compiler has it */
-	JOB_DONE,               /* outcome set, waiting to be reported */
+	JOB_WAITING = 0, /* not read yet */
+	JOB_READY,       /* read, waiting for a compiler */
+	JOB_CLAIMED,     /* a compiler has it */
+	JOB_DONE,        /* outcome set, waiting to be reported */
 };
 
 struct read_req {
-	uv_work_t req;          /* req.data points back to the engine */
+	uv_work_t req; /* req.data points back to the engine */
 	struct pcb_job *job;
 };
 
@@ -79,10 +79,10 @@ struct engine {
 	/* Protected by lock. */
 	uv_mutex_t lock;
 	uv_cond_t ready_cond;
-	unsigned char *state;   /* enum job_state, per job */
-	size_t next_claim;      /* the next job a worker takes, once READY */
+	unsigned char *state; /* enum job_state, per job */
+	size_t next_claim;    /* the next job a worker takes, once READY */
 	size_t ndone;
-	int closing;            /* no job will be queued any more */
+	int closing; /* no job will be queued any more */
 	int failed_seen;
 
 	/* Main thread only. */
@@ -143,7 +143,7 @@ compile_job(struct engine *eng, struct pcb_interp *in, struct pcb_job *job)
 		pcb_pyc_header(head, eng->rt.magic, eng->opt->mode, job->mtime,
 		    job->size, job->hash);
 		if (pcb_write_pyc(job->cfile, head, sizeof head, code.data,
-		    code.len, job->st_mode, &werr) < 0) {
+			code.len, job->st_mode, &werr) < 0) {
 			job->errnum = werr.errnum;
 			job->err_path = werr.path;
 			job->err_path2 = werr.path2;
@@ -158,7 +158,7 @@ compile_job(struct engine *eng, struct pcb_interp *in, struct pcb_job *job)
 		pcb_interp_unlock(in);
 	}
 	job->status = job->message || job->errnum ? PCB_STATUS_FAILED :
-	    PCB_STATUS_COMPILED;
+						    PCB_STATUS_COMPILED;
 	free(job->source);
 	job->source = NULL;
 }
@@ -224,7 +224,8 @@ submit_reads(struct engine *eng, size_t ndone, int stop)
 		struct read_req *rr = &eng->reqs[eng->submitted++];
 
 		rr->req.data = eng;
-		if (uv_queue_work(&eng->loop, &rr->req, read_work, read_done) != 0)
+		if (uv_queue_work(&eng->loop, &rr->req, read_work, read_done) !=
+		    0)
 			abort(); /* only fails for a NULL callback */
 	}
 }
@@ -323,7 +324,7 @@ engine_init(struct engine *eng, const struct pcb_options *opt, char **paths,
 	}
 	for (size_t i = 0; i < npaths; i++) {
 		eng->jobs[i].index = i;
-		eng->jobs[i].path = paths[i];    /* borrowed from the caller */
+		eng->jobs[i].path = paths[i]; /* borrowed from the caller */
 		eng->reqs[i].job = &eng->jobs[i];
 	}
 	eng->window = 8 * eng->nworkers + 16;
@@ -331,7 +332,8 @@ engine_init(struct engine *eng, const struct pcb_options *opt, char **paths,
 	eng->report.quiet = opt->quiet;
 	if (getcwd(eng->cwd, sizeof eng->cwd) == NULL)
 		eng->cwd[0] = '\0';
-	if (uv_mutex_init(&eng->lock) != 0 || uv_cond_init(&eng->ready_cond) != 0 ||
+	if (uv_mutex_init(&eng->lock) != 0 ||
+	    uv_cond_init(&eng->ready_cond) != 0 ||
 	    uv_loop_init(&eng->loop) != 0) {
 		*cause = strdup("cannot initialise libuv");
 		return -1;

@@ -14,7 +14,7 @@
  * the Python runtime.  Returns the exit status: 0 all compiled, 1 some file
  * failed, 2 the runtime could not start (with *cause, owned by the caller).
  */
-int pcb_jobs_run(const struct pcb_options *opt, const char *argv0,
-    char **paths, size_t npaths, char **cause);
+int pcb_jobs_run(const struct pcb_options *opt, const char *argv0, char **paths,
+    size_t npaths, char **cause);
 
 #endif

@@ -45,8 +45,9 @@ pcb_list_parse(struct pcb_list *list, const char *buf, size_t len, char sep)
 		int ret;
 
 		/* An entry with an embedded NUL cannot be a path: it is cut there. */
-		if (n > 0 && (ret = pcb_list_add(list, buf + start,
-		    strnlen(buf + start, n))) < 0)
+		if (n > 0 &&
+		    (ret = pcb_list_add(list, buf + start,
+			 strnlen(buf + start, n))) < 0)
 			return ret;
 		start += n + 1;
 	}

@@ -20,7 +20,8 @@ int pcb_list_add(struct pcb_list *list, const char *s, size_t n);
  * Splits buf at sep ('\n' or '\0') and appends each entry.  Empty entries are
  * skipped and a missing final separator is fine.  Returns 0 or -ENOMEM.
  */
-int pcb_list_parse(struct pcb_list *list, const char *buf, size_t len, char sep);
+int pcb_list_parse(struct pcb_list *list, const char *buf, size_t len,
+    char sep);
 
 /* Reads all of fd into *buf (owned by the caller).  Returns 0 or -errno. */
 int pcb_list_slurp(int fd, char **buf, size_t *len);

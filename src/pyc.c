@@ -18,7 +18,7 @@
 struct strbuf {
 	char *s;
 	size_t len, cap;
-	int parts;              /* parts joined so far, for sb_join */
+	int parts; /* parts joined so far, for sb_join */
 	int failed;
 };
 

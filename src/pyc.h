@@ -14,10 +14,11 @@
 
 /* What the embedded interpreter says about cache paths, asked once. */
 struct pcb_pyc_tags {
-	const char *cache_tag;  /* sys.implementation.cache_tag, "cpython-313" */
-	const char *prefix;     /* sys.pycache_prefix, or NULL */
-	const char *cwd;        /* current directory, for a relative path with a prefix */
-	int interp_optimize;    /* sys.flags.optimize, used for level -1 */
+	const char *cache_tag; /* sys.implementation.cache_tag, "cpython-313" */
+	const char *prefix;    /* sys.pycache_prefix, or NULL */
+	const char
+	    *cwd; /* current directory, for a relative path with a prefix */
+	int interp_optimize; /* sys.flags.optimize, used for level -1 */
 };
 
 /*

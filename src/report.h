@@ -11,7 +11,7 @@
 #include "pcb.h"
 
 struct pcb_report {
-	FILE *err;              /* where messages go (stderr) */
+	FILE *err; /* where messages go (stderr) */
 	int quiet;
 	size_t compiled, failed, not_run;
 };

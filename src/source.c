@@ -88,7 +88,8 @@ pcb_source_read(const struct pcb_source_cfg *cfg, struct pcb_job *job)
 		goto err_after_open;
 	}
 	close(fd);
-	job->mtime = pcb_pyc_mtime((int64_t)st.st_mtim.tv_sec, st.st_mtim.tv_nsec);
+	job->mtime =
+	    pcb_pyc_mtime((int64_t)st.st_mtim.tv_sec, st.st_mtim.tv_nsec);
 	job->size = (uint32_t)((uint64_t)st.st_size & 0xFFFFFFFFu);
 	job->st_mode = st.st_mode;
 	if (cfg->mode != PCB_MODE_TIMESTAMP)

@@ -33,13 +33,16 @@ pcb_write_check_target(const char *cfile, char **message)
 	if ((*message = malloc(n)) == NULL)
 		return -ENOMEM;
 	if (S_ISLNK(st.st_mode))
-		snprintf(*message, n, "%s is a symlink and will be changed into "
+		snprintf(*message, n,
+		    "%s is a symlink and will be changed into "
 		    "a regular file if import writes a byte-compiled file to it",
 		    cfile);
 	else
-		snprintf(*message, n, "%s is a non-regular file and will be "
+		snprintf(*message, n,
+		    "%s is a non-regular file and will be "
 		    "changed into a regular one if import writes a byte-compiled "
-		    "file to it", cfile);
+		    "file to it",
+		    cfile);
 	return -EEXIST;
 }
 
@@ -101,7 +104,8 @@ random_u64(void)
 	if (getrandom(&v, sizeof v, GRND_NONBLOCK) == (ssize_t)sizeof v)
 		return v;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_nsec * 0x9E3779B97F4A7C15ULL ^ (uint64_t)getpid();
+	return (uint64_t)ts.tv_nsec * 0x9E3779B97F4A7C15ULL ^
+	    (uint64_t)getpid();
 }
 
 /* Writes every byte of both buffers, going on after short writes. */
@@ -110,7 +114,8 @@ write_all(int fd, const void *head, size_t headlen, const void *body,
     size_t bodylen)
 {
 	struct iovec iov[2] = {
-		{ (void *)head, headlen }, { (void *)body, bodylen },
+		{ (void *)head, headlen },
+		{ (void *)body, bodylen },
 	};
 	int i = 0;
 
@@ -160,9 +165,10 @@ pcb_write_pyc(const char *cfile, const void *head, size_t headlen,
 	}
 
 	for (tries = 0; tries < 100; tries++) {
-		snprintf(tmp, n, "%s.%020" PRIu64, cfile, (uint64_t)(random_u64() % UINT64_C(10000000000000000000)));
-		fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
-		    mode);
+		snprintf(tmp, n, "%s.%020" PRIu64, cfile,
+		    (uint64_t)(random_u64() % UINT64_C(10000000000000000000)));
+		fd = open(tmp,
+		    O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode);
 		if (fd >= 0 || errno != EEXIST)
 			break;
 	}

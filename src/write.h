@@ -18,9 +18,9 @@ int pcb_write_check_target(const char *cfile, char **message);
 
 /* What failed, for the error text: the errno and the path(s) involved. */
 struct pcb_write_error {
-	int errnum;             /* negative errno */
-	char *path;             /* owned; NULL when the error names no file */
-	char *path2;            /* owned; rename's destination */
+	int errnum;  /* negative errno */
+	char *path;  /* owned; NULL when the error names no file */
+	char *path2; /* owned; rename's destination */
 };
 
 /*

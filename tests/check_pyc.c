@@ -27,10 +27,13 @@ START_TEST(test_cache_paths)
 		snprintf(tag, sizeof tag, "cpython-3%d", minor);
 		tags.cache_tag = tag;
 		tags.interp_optimize = (int)strtol(v[i].fields[2], NULL, 10);
-		tags.prefix = strcmp(v[i].fields[3], "-") ? v[i].fields[3] : NULL;
+		tags.prefix =
+		    strcmp(v[i].fields[3], "-") ? v[i].fields[3] : NULL;
 		tags.cwd = v[i].fields[4];
 		ck_assert_int_eq(pcb_pyc_cache_path(&tags, v[i].fields[5],
-		    (int)strtol(v[i].fields[1], NULL, 10), &got), 0);
+				     (int)strtol(v[i].fields[1], NULL, 10),
+				     &got),
+		    0);
 		ck_assert_msg(strcmp(got, expect) == 0,
 		    "%s (opt %s, prefix %s): got %s, want %s", v[i].fields[5],
 		    v[i].fields[1], v[i].fields[3], got, expect);
@@ -45,8 +48,22 @@ START_TEST(test_header_timestamp)
 {
 	uint8_t h[16];
 	static const uint8_t want[16] = {
-		0xf3, 0x0d, 0x0d, 0x0a, 0, 0, 0, 0,
-		0x01, 0xf1, 0x53, 0x65, 0x2a, 0, 0, 0,
+		0xf3,
+		0x0d,
+		0x0d,
+		0x0a,
+		0,
+		0,
+		0,
+		0,
+		0x01,
+		0xf1,
+		0x53,
+		0x65,
+		0x2a,
+		0,
+		0,
+		0,
 	};
 	uint8_t hash[8] = { 0 };
 
@@ -88,8 +105,10 @@ START_TEST(test_mtime_wraps)
 
 	ck_assert_uint_eq(pcb_pyc_mtime(4294967296LL + 5, 0), 5u);
 	ck_assert_uint_eq(pcb_pyc_mtime(8589934591LL, 0), 0xFFFFFFFFu);
-	pcb_pyc_header(h, 1, PCB_MODE_TIMESTAMP, 0, (uint32_t)(5000000000ULL & 0xFFFFFFFFu), hash);
-	ck_assert_uint_eq(h[12] | h[13] << 8 | h[14] << 16 | (uint32_t)h[15] << 24,
+	pcb_pyc_header(h, 1, PCB_MODE_TIMESTAMP, 0,
+	    (uint32_t)(5000000000ULL & 0xFFFFFFFFu), hash);
+	ck_assert_uint_eq(h[12] | h[13] << 8 | h[14] << 16 |
+		(uint32_t)h[15] << 24,
 	    (uint32_t)(5000000000ULL - 4294967296ULL));
 }
 END_TEST

@@ -34,7 +34,7 @@ vectors_load(const char *kind, struct vector **out)
 		    line[strlen(kind)] != '\t')
 			continue;
 		for (tok = strtok_r(line, "\t", &save); tok && vec.nfields < 8;
-		    tok = strtok_r(NULL, "\t", &save))
+		     tok = strtok_r(NULL, "\t", &save))
 			vec.fields[vec.nfields++] = strdup(tok);
 		if (n == cap) {
 			cap = cap ? cap * 2 : 256;

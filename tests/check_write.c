@@ -55,12 +55,14 @@ START_TEST(test_check_target)
 	ck_assert_int_eq(pcb_write_check_target("missing.pyc", &msg), 0);
 	ck_assert_int_eq(symlink("elsewhere", "link.pyc"), 0);
 	ck_assert_int_eq(pcb_write_check_target("link.pyc", &msg), -EEXIST);
-	ck_assert_str_eq(msg, "link.pyc is a symlink and will be changed into a "
+	ck_assert_str_eq(msg,
+	    "link.pyc is a symlink and will be changed into a "
 	    "regular file if import writes a byte-compiled file to it");
 	free(msg);
 	ck_assert_int_eq(mkdir("dir.pyc", 0777), 0);
 	ck_assert_int_eq(pcb_write_check_target("dir.pyc", &msg), -EEXIST);
-	ck_assert_str_eq(msg, "dir.pyc is a non-regular file and will be changed "
+	ck_assert_str_eq(msg,
+	    "dir.pyc is a non-regular file and will be changed "
 	    "into a regular one if import writes a byte-compiled file to it");
 	free(msg);
 	ck_assert_int_eq(mkfifo("fifo.pyc", 0666), 0);
@@ -78,7 +80,8 @@ START_TEST(test_write_makes_dirs_and_mode)
 
 	umask(022);
 	ck_assert_int_eq(pcb_write_pyc("a/b/__pycache__/x.pyc", "HEAD", 4,
-	    "body", 4, 0100444, &err), 0);
+			     "body", 4, 0100444, &err),
+	    0);
 	ck_assert_int_eq(stat("a/b/__pycache__/x.pyc", &st), 0);
 	ck_assert_uint_eq(st.st_mode & 07777, 0644); /* 0444|0200, umask 022 */
 	ck_assert_int_eq(stat("a/b", &st), 0);
@@ -91,7 +94,8 @@ START_TEST(test_write_makes_dirs_and_mode)
 	ck_assert_int_eq(entries("a/b/__pycache__"), 1);
 
 	umask(077);
-	ck_assert_int_eq(pcb_write_pyc("y.pyc", "", 0, "z", 1, 0100640, &err), 0);
+	ck_assert_int_eq(pcb_write_pyc("y.pyc", "", 0, "z", 1, 0100640, &err),
+	    0);
 	ck_assert_int_eq(stat("y.pyc", &st), 0);
 	ck_assert_uint_eq(st.st_mode & 07777, 0600);
 	ck_assert_int_eq(pcb_write_pyc("w.pyc", "", 0, "z", 1, 0, &err), 0);
@@ -106,9 +110,11 @@ START_TEST(test_replace_existing)
 	struct pcb_write_error err = { 0 };
 	struct stat before, after;
 
-	ck_assert_int_eq(pcb_write_pyc("r.pyc", "1", 1, "", 0, 0100644, &err), 0);
+	ck_assert_int_eq(pcb_write_pyc("r.pyc", "1", 1, "", 0, 0100644, &err),
+	    0);
 	ck_assert_int_eq(stat("r.pyc", &before), 0);
-	ck_assert_int_eq(pcb_write_pyc("r.pyc", "22", 2, "", 0, 0100644, &err), 0);
+	ck_assert_int_eq(pcb_write_pyc("r.pyc", "22", 2, "", 0, 0100644, &err),
+	    0);
 	ck_assert_int_eq(stat("r.pyc", &after), 0);
 	ck_assert_uint_ne(before.st_ino, after.st_ino);
 	ck_assert_int_eq(after.st_size, 2);
@@ -124,7 +130,8 @@ START_TEST(test_pycache_is_a_file)
 	ck_assert_int_eq(mkdir("p", 0777), 0);
 	fclose(fopen("p/__pycache__", "w"));
 	ck_assert_int_eq(pcb_write_pyc("p/__pycache__/m.pyc", "h", 1, "b", 1,
-	    0100644, &err), -ENOTDIR);
+			     0100644, &err),
+	    -ENOTDIR);
 	ck_assert(err.path != NULL);
 	ck_assert(strncmp(err.path, "p/__pycache__/m.pyc.", 20) == 0);
 	ck_assert_uint_eq(strlen(err.path), 20 + 20);
@@ -140,7 +147,8 @@ START_TEST(test_unwritable_dir)
 	int ret;
 
 	ck_assert_int_eq(mkdir("ro", 0555), 0);
-	ret = pcb_write_pyc("ro/__pycache__/m.pyc", "h", 1, "b", 1, 0100644, &err);
+	ret = pcb_write_pyc("ro/__pycache__/m.pyc", "h", 1, "b", 1, 0100644,
+	    &err);
 	if (geteuid() == 0) {
 		ck_assert_int_eq(ret, 0);
 		return;
