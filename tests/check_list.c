@@ -1,6 +1,7 @@
 /* check_list.c: the stdin file list. */
 #include <config.h>
 
+#include <stdio.h>
 #include <string.h>
 
 #include "check_units.h"
