@@ -61,8 +61,11 @@ pcb_source_read(const struct pcb_source_cfg *cfg, struct pcb_job *job)
 	struct stat st;
 	int fd, ret;
 
-	if ((ret = pcb_write_check_target(job->cfile, &job->message)) < 0)
+	if ((ret = pcb_write_check_target(job->cfile, &job->message)) < 0) {
+		if (job->message == NULL)
+			job->errnum = ret; /* no memory for the text */
 		goto err;
+	}
 
 	fd = open(job->path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0) {
