@@ -53,6 +53,8 @@ START_TEST(test_python_vectors)
 		free(src);
 		free(want);
 	}
+	vectors_free(magic, nm);
+	vectors_free(v, n);
 }
 END_TEST
 
@@ -75,6 +77,7 @@ siphash_suite(void)
 	Suite *s = suite_create("siphash");
 	TCase *core = tcase_create("Core"), *limits = tcase_create("Limits");
 
+	tcase_set_timeout(core, 120); /* slow under valgrind */
 	tcase_add_test(core, test_paper_vector);
 	tcase_add_test(core, test_python_vectors);
 	tcase_add_test(limits, test_length_in_hash);

@@ -49,6 +49,15 @@ vectors_load(const char *kind, struct vector **out)
 	return n;
 }
 
+void
+vectors_free(struct vector *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		for (int f = 0; f < v[i].nfields; f++)
+			free(v[i].fields[f]);
+	free(v);
+}
+
 unsigned char *
 hex_decode(const char *hex, size_t *len)
 {

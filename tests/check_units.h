@@ -19,6 +19,9 @@ struct vector {
 /* Loads every line of $PCB_VECTORS whose first field is kind. */
 size_t vectors_load(const char *kind, struct vector **out);
 
+/* Frees what vectors_load returned. */
+void vectors_free(struct vector *v, size_t n);
+
 /* Decodes hex into a new buffer of *len bytes. */
 unsigned char *hex_decode(const char *hex, size_t *len);
 
