@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "source.h"
 
 enum {
 	OPT_INVALIDATION_MODE = 256,
@@ -205,8 +206,8 @@ pcb_cli_collect(const struct pcb_options *opt, struct pcb_list *paths,
 			if (stdin_read)
 				continue;
 			stdin_read = 1;
-			if ((ret = pcb_list_slurp(STDIN_FILENO, &buf, &len)) <
-			    0) {
+			if ((ret = pcb_source_read_fd(STDIN_FILENO, 65536, &buf,
+				 &len)) < 0) {
 				*cause = format_cause(
 				    "cannot read the file list: %s",
 				    strerror(-ret));

@@ -8,7 +8,6 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "list.h"
 
@@ -51,41 +50,6 @@ pcb_list_parse(struct pcb_list *list, const char *buf, size_t len, char sep)
 			return ret;
 		start += n + 1;
 	}
-	return 0;
-}
-
-int
-pcb_list_slurp(int fd, char **buf, size_t *len)
-{
-	size_t cap = 65536, n = 0;
-	char *p = malloc(cap), *q;
-	ssize_t r;
-
-	if (p == NULL)
-		return -ENOMEM;
-	for (;;) {
-		if (n == cap) {
-			if ((q = realloc(p, cap * 2)) == NULL) {
-				free(p);
-				return -ENOMEM;
-			}
-			p = q;
-			cap *= 2;
-		}
-		r = read(fd, p + n, cap - n);
-		if (r == 0)
-			break;
-		if (r < 0) {
-			if (errno == EINTR)
-				continue;
-			r = -errno;
-			free(p);
-			return (int)r;
-		}
-		n += (size_t)r;
-	}
-	*buf = p;
-	*len = n;
 	return 0;
 }
 

@@ -23,9 +23,6 @@ int pcb_list_add(struct pcb_list *list, const char *s, size_t n);
 int pcb_list_parse(struct pcb_list *list, const char *buf, size_t len,
     char sep);
 
-/* Reads all of fd into *buf (owned by the caller).  Returns 0 or -errno. */
-int pcb_list_slurp(int fd, char **buf, size_t *len);
-
 /* Frees every entry and the array; accepts an empty list. */
 void pcb_list_fini(struct pcb_list *list);
 

@@ -18,9 +18,8 @@
 #include "source.h"
 #include "write.h"
 
-/* Reads the whole of fd, whose size is probably hint. */
-static int
-read_all(int fd, size_t hint, char **out, size_t *outlen)
+int
+pcb_source_read_fd(int fd, size_t hint, char **out, size_t *outlen)
 {
 	size_t cap = hint + 1, n = 0;
 	char *buf = malloc(cap), *p;
@@ -80,8 +79,9 @@ pcb_source_read(const struct pcb_source_cfg *cfg, struct pcb_job *job)
 		ret = -EISDIR;
 		goto err_after_open;
 	}
-	ret = read_all(fd, S_ISREG(st.st_mode) ? (size_t)st.st_size : 0,
-	    &job->source, &job->source_len);
+	ret =
+	    pcb_source_read_fd(fd, S_ISREG(st.st_mode) ? (size_t)st.st_size : 0,
+		&job->source, &job->source_len);
 	if (ret < 0)
 		goto err_after_open;
 

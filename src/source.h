@@ -18,6 +18,12 @@ struct pcb_source_cfg {
 };
 
 /*
+ * Reads the whole of fd, whose size is probably hint, into *out (owned by the
+ * caller, NUL-terminated).  Returns 0 or -errno.
+ */
+int pcb_source_read_fd(int fd, size_t hint, char **out, size_t *outlen);
+
+/*
  * Fills job->source, mtime, size, st_mode and hash.  On failure sets
  * job->errnum and job->err_path (an OS error) or job->message (a refused
  * target) and returns a negative errno.
