@@ -36,6 +36,7 @@ struct pcb_options {
 	enum pcb_mode mode; /* PCB_MODE_DEFAULT until resolved */
 	int quiet;
 	int fail_fast;
+	int reproducible; /* canonical marshal bytes (canonical.c) */
 	int verbose;
 	int null_list; /* -0: the stdin list is NUL-separated */
 	char **inputs; /* FILE and '-' arguments, borrowed from argv */

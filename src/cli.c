@@ -20,6 +20,7 @@
 enum {
 	OPT_INVALIDATION_MODE = 256,
 	OPT_FAIL_FAST,
+	OPT_REPRODUCIBLE,
 };
 
 static const struct option long_options[] = {
@@ -29,6 +30,7 @@ static const struct option long_options[] = {
 	{ "optimize", required_argument, NULL, 'o' },
 	{ "invalidation-mode", required_argument, NULL, OPT_INVALIDATION_MODE },
 	{ "fail-fast", no_argument, NULL, OPT_FAIL_FAST },
+	{ "reproducible", no_argument, NULL, OPT_REPRODUCIBLE },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
@@ -50,6 +52,8 @@ pcb_cli_usage(FILE *out)
 	    "                           timestamp, checked-hash or unchecked-hash (default:\n"
 	    "                           checked-hash if SOURCE_DATE_EPOCH is set, else timestamp)\n"
 	    "      --fail-fast          start no new file after the first failure\n"
+	    "      --reproducible       canonical marshal bytes: the same .pyc whatever -j,\n"
+	    "                           the order or the other files of the batch\n"
 	    "  -q, --quiet              print no error messages (the exit status still tells)\n"
 	    "  -h, --help               show this help and exit\n"
 	    "  -V, --version            show the version and the linked Python's, and exit\n"
@@ -156,6 +160,9 @@ pcb_cli_parse(int argc, char **argv, struct pcb_options *opt, char **cause)
 			break;
 		case OPT_FAIL_FAST:
 			opt->fail_fast = 1;
+			break;
+		case OPT_REPRODUCIBLE:
+			opt->reproducible = 1;
 			break;
 		case 'h':
 			return PCB_CLI_HELP;

@@ -28,6 +28,7 @@
 
 #include <uv.h>
 
+#include "canonical.h"
 #include "interp.h"
 #include "jobs.h"
 #include "pyc.h"
@@ -120,6 +121,31 @@ read_done(uv_work_t *req, int status)
 }
 
 /*
+ * --reproducible: the canonical form of the marshal data (canonical.c), or a
+ * failure of the job, in py_compile's "Sorry: ..." style, if Python wrote
+ * something the rewrite does not know.
+ */
+static int
+make_canonical(struct pcb_job *job, const struct pcb_code *code,
+    uint8_t **canon, size_t *canon_len)
+{
+	char buf[160];
+	int ret;
+
+	ret = pcb_canonical_rewrite((const uint8_t *)code->data, code->len,
+	    canon, canon_len);
+	if (ret < 0) {
+		snprintf(buf, sizeof buf,
+		    "Sorry: --reproducible cannot rewrite the marshal data: %s",
+		    strerror(-ret));
+		job->message = strdup(buf);
+		if (job->message == NULL)
+			job->errnum = -ENOMEM;
+	}
+	return ret;
+}
+
+/*
  * Worker, no GIL held on entry or exit: compile under the GIL, write without
  * it (so that, on 3.11's shared GIL, others compile meanwhile), and set the
  * outcome.
@@ -130,6 +156,8 @@ compile_job(struct engine *eng, struct pcb_interp *in, struct pcb_job *job)
 	uint8_t head[PCB_PYC_HEADER_SIZE];
 	struct pcb_write_error werr = { 0 };
 	struct pcb_code code = { 0 };
+	uint8_t *canon = NULL;
+	size_t canon_len = 0;
 	int ret = -1;
 
 	pcb_interp_relock(in);
@@ -139,11 +167,15 @@ compile_job(struct engine *eng, struct pcb_interp *in, struct pcb_job *job)
 		    &job->warnings);
 	pcb_interp_unlock(in);
 
+	if (ret == 0 && eng->opt->reproducible)
+		ret = make_canonical(job, &code, &canon, &canon_len);
 	if (ret == 0) {
 		pcb_pyc_header(head, eng->rt.magic, eng->opt->mode, job->mtime,
 		    job->size, job->hash);
-		if (pcb_write_pyc(job->cfile, head, sizeof head, code.data,
-			code.len, job->st_mode, &werr) < 0) {
+		if (pcb_write_pyc(job->cfile, head, sizeof head,
+			canon ? (const char *)canon : code.data,
+			canon ? canon_len : code.len, job->st_mode,
+			&werr) < 0) {
 			job->errnum = werr.errnum;
 			job->err_path = werr.path;
 			job->err_path2 = werr.path2;
@@ -159,6 +191,7 @@ compile_job(struct engine *eng, struct pcb_interp *in, struct pcb_job *job)
 	}
 	job->status = job->message || job->errnum ? PCB_STATUS_FAILED :
 						    PCB_STATUS_COMPILED;
+	free(canon);
 	free(job->source);
 	job->source = NULL;
 }

@@ -35,6 +35,7 @@ timed() {
 i=0
 while [ $i -lt "$reps" ]; do
 	timed pcb sh -c '"$1" -q -0 -j"$2" - <"$3"' sh "$PCB" "$jobs" "$W/list0"
+	timed pcb-repro sh -c '"$1" -q -0 -j"$2" --reproducible - <"$3"' sh "$PCB" "$jobs" "$W/list0"
 	timed compileall-j sh -c '"$1" -m compileall -q -f -j"$2" "$3"' sh "$PYTHON" "$jobs" "$W/tree"
 	timed compileall-i sh -c '"$1" -m compileall -q -f -i "$2"' sh "$PYTHON" "$W/list"
 	i=$((i + 1))
@@ -43,10 +44,11 @@ done
 import statistics, sys
 w = sys.argv[1]
 med = {}
-for name in ("pcb", "compileall-j", "compileall-i"):
+for name in ("pcb", "pcb-repro", "compileall-j", "compileall-i"):
     runs = [float(x) for x in open("%s/%s" % (w, name))]
     med[name] = statistics.median(runs)
     print("%-14s median %6.2f s  runs %s" % (name, med[name], " ".join("%.2f" % r for r in runs)))
 for name in ("compileall-j", "compileall-i"):
     print("pycompile-batch is %.2fx faster than %s" % (med[name] / med["pcb"], name))
+print("--reproducible takes %.2fx the default's time" % (med["pcb-repro"] / med["pcb"]))
 PY

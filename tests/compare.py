@@ -9,6 +9,7 @@ differs.  Exits 1 on any header difference, missing file or unequal code.
 """
 import marshal
 import os
+import struct
 import sys
 
 
@@ -24,14 +25,35 @@ def pycs(top):
     return found
 
 
+CODE_FIELDS = ("co_argcount", "co_posonlyargcount", "co_kwonlyargcount",
+               "co_stacksize", "co_flags", "co_code", "co_names",
+               "co_varnames", "co_freevars", "co_cellvars", "co_filename",
+               "co_name", "co_qualname", "co_firstlineno", "co_linetable",
+               "co_exceptiontable")
+
+
+def value_key(obj):
+    """What a constant is, by value: types kept apart, floats by their bits
+    (so NaN equals itself and -0.0 differs from 0.0), code objects field by
+    field, co_filename included, recursively."""
+    if hasattr(obj, "co_code"):
+        return ("code",) + tuple(value_key(getattr(obj, f, None))
+                                 for f in CODE_FIELDS) + (
+            value_key(obj.co_consts),)
+    if isinstance(obj, float):
+        return ("float", struct.pack("<d", obj))
+    if isinstance(obj, complex):
+        return ("complex", struct.pack("<dd", obj.real, obj.imag))
+    if isinstance(obj, tuple):
+        return ("tuple",) + tuple(value_key(x) for x in obj)
+    if isinstance(obj, frozenset):
+        return ("frozenset", tuple(sorted(repr(value_key(x)) for x in obj)))
+    return (type(obj).__name__, obj)
+
+
 def same_code(a, b):
     """Code objects equal, and so are co_filename of every nested one."""
-    if a != b or a.co_filename != b.co_filename:
-        return False
-    nested_a = [c for c in a.co_consts if hasattr(c, "co_code")]
-    nested_b = [c for c in b.co_consts if hasattr(c, "co_code")]
-    return len(nested_a) == len(nested_b) and all(
-        same_code(x, y) for x, y in zip(nested_a, nested_b))
+    return value_key(a) == value_key(b)
 
 
 def main():
