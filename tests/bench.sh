@@ -1,14 +1,33 @@
 #!/bin/sh
-# bench.sh: wall time of pycompile-batch against its peers on the same files,
-# in the same run, repetitions alternating; prints medians and ratios.
-# Never a pass/fail test: the machines are noisy.
+# bench.sh: pycompile-batch against its peers and the compile floor, on the
+# same files, in the same run, repetitions alternating; prints medians and
+# ratios.  Never a pass/fail test: the machines are noisy.
 #
 # usage: PYTHON=... PCB=... tests/bench.sh [DIR]   (default: the linked stdlib)
-# env: REPS (default 3), JOBS (default 2)
+# env: REPS (default 3); JOBS, one or more worker counts (default "2"): each
+#      is timed for pycompile-batch, the last one also for compileall -j.
+#
+# Rows, each a cold run (no __pycache__ anywhere) unless said otherwise:
+#   pcb-jN          pycompile-batch -jN - (the list, NUL-separated)
+#   pcb-repro-jN    the same with --reproducible (last N only)
+#   compileall-j    python -m compileall -q -f -jN DIR
+#   compileall-i    python -m compileall -q -f -i LIST (serial)
+#   py_compile      python -m py_compile - <LIST (serial)
+#   floor           CPU seconds of compile() + marshal.dumps() in one
+#                   process (tests/floor.py), shown divided by N
+#   floor-par       wall time of N floor processes at once, each on every
+#                   Nth file: what N cores give when all are busy
+#   noop-pcb        pycompile-batch --incremental on an up-to-date tree
+#   noop-compileall python -m compileall -q -jN DIR on an up-to-date tree
+# then single-file latency against python -m py_compile and peak RSS.
+# Only files that compile are used, so that every tool does the same work
+# (python -m py_compile - stops at the first failure).
 set -eu
 : "${PYTHON:?}" "${PCB:?}"
 reps=${REPS:-3}
 jobs=${JOBS:-2}
+last=
+for j in $jobs; do last=$j; done
 W=$(mktemp -d "${TMPDIR:-/tmp}/pcb-bench.XXXXXX")
 trap 'rm -rf "$W"' EXIT
 
@@ -16,39 +35,128 @@ src=${1:-$("$PYTHON" -c 'import sysconfig; print(sysconfig.get_path("stdlib"))')
 mkdir -p "$W/tree"
 (cd "$src" && tar cf - --exclude=site-packages --exclude=__pycache__ --exclude='*.pyc' .) |
     (cd "$W/tree" && tar xf - --wildcards '*.py')
-(cd "$W/tree" && find "$PWD" -name '*.py' | LC_ALL=C sort) >"$W/list"
-tr '\n' '\0' <"$W/list" >"$W/list0"
+(cd "$W/tree" && find "$PWD" -name '*.py' -print0 | LC_ALL=C sort -z) >"$W/all0"
+"$PYTHON" "$(dirname "$0")/floor.py" "$W/all0" "$W/list0" >/dev/null 2>&1
+tr '\0' '\n' <"$W/list0" >"$W/list"
+# Drop the broken files from the tree too, for compileall -j DIR.
+tr '\0' '\n' <"$W/all0" | LC_ALL=C sort >"$W/all.s"
+LC_ALL=C sort "$W/list" | LC_ALL=C comm -23 "$W/all.s" - | tr '\n' '\0' | xargs -0r rm -f
+nall=$(tr -cd '\0' <"$W/all0" | wc -c)
+nfiles=$(wc -l <"$W/list")
 echo "# $("$PCB" --version | tail -1)"
-echo "# $(wc -l <"$W/list") files, $(du -sh "$W/tree" | cut -f1), $(nproc) CPUs, -j$jobs, $reps repetitions"
+echo "# $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(nproc) CPUs"
+echo "# $nfiles files ($((nall - nfiles)) that do not compile left out), $(du -sh "$W/tree" | cut -f1), JOBS=$jobs, $reps repetitions"
+
+# N interleaved slices of the list, for floor-par.
+k=0
+while [ $k -lt "$last" ]; do
+	awk -v n="$last" -v k=$k 'NR % n == k' "$W/list" | tr '\n' '\0' >"$W/slice.$k"
+	k=$((k + 1))
+done
+floor_par() {
+	k=0
+	while [ $k -lt "$last" ]; do
+		"$PYTHON" "$(dirname "$0")/floor.py" "$W/slice.$k" "$W/slice.$k.good" &
+		k=$((k + 1))
+	done
+	wait
+}
 
 clean() { find "$W/tree" -name __pycache__ -type d -prune -exec rm -rf {} +; }
-# timed NAME CMD...: one cold run (no __pycache__), seconds appended to $W/NAME.
+# timed NAME CMD...: one run, seconds appended to $W/t.NAME.
 timed() {
 	name=$1; shift
-	clean
 	t0=$(date +%s.%N)
-	"$@" >/dev/null 2>&1 || true
+	"$@" >/dev/null 2>&1 || echo "$name exited $?" >>"$W/errors"
 	t1=$(date +%s.%N)
-	echo "$t0 $t1" | awk '{ printf "%.3f\n", $2 - $1 }' >>"$W/$name"
+	echo "$t0 $t1" | awk '{ printf "%.3f\n", $2 - $1 }' >>"$W/t.$name"
 }
+pcb() { "$PCB" -q -0 "$@" - <"$W/list0"; }
+has_incremental=no
+"$PCB" --help 2>&1 | grep -q -- --incremental && has_incremental=yes
 
 i=0
 while [ $i -lt "$reps" ]; do
-	timed pcb sh -c '"$1" -q -0 -j"$2" - <"$3"' sh "$PCB" "$jobs" "$W/list0"
-	timed pcb-repro sh -c '"$1" -q -0 -j"$2" --reproducible - <"$3"' sh "$PCB" "$jobs" "$W/list0"
-	timed compileall-j sh -c '"$1" -m compileall -q -f -j"$2" "$3"' sh "$PYTHON" "$jobs" "$W/tree"
-	timed compileall-i sh -c '"$1" -m compileall -q -f -i "$2"' sh "$PYTHON" "$W/list"
+	for j in $jobs; do
+		clean; timed "pcb-j$j" pcb -j"$j"
+	done
+	clean; timed "pcb-repro-j$last" pcb -j"$last" --reproducible
+	if [ $has_incremental = yes ]; then
+		timed noop-pcb pcb -j"$last" --incremental
+		timed noop-compileall "$PYTHON" -m compileall -q -j"$last" "$W/tree"
+	fi
+	clean; timed compileall-j "$PYTHON" -m compileall -q -f -j"$last" "$W/tree"
+	clean; timed compileall-i "$PYTHON" -m compileall -q -f -i "$W/list"
+	clean; timed py_compile sh -c '"$1" -m py_compile - <"$2"' sh "$PYTHON" "$W/list"
+	"$PYTHON" "$(dirname "$0")/floor.py" "$W/list0" "$W/good.again" 2>/dev/null >>"$W/t.floor"
+	timed floor-par floor_par
 	i=$((i + 1))
 done
-"$PYTHON" - "$W" <<'PY'
-import statistics, sys
-w = sys.argv[1]
-med = {}
-for name in ("pcb", "pcb-repro", "compileall-j", "compileall-i"):
-    runs = [float(x) for x in open("%s/%s" % (w, name))]
-    med[name] = statistics.median(runs)
-    print("%-14s median %6.2f s  runs %s" % (name, med[name], " ".join("%.2f" % r for r in runs)))
-for name in ("compileall-j", "compileall-i"):
-    print("pycompile-batch is %.2fx faster than %s" % (med[name] / med["pcb"], name))
-print("--reproducible takes %.2fx the default's time" % (med["pcb-repro"] / med["pcb"]))
+
+# Single-file latency: a small module, 20 runs each, alternating.
+one=$(find "$W/tree" -name '*.py' -size +1k -size -4k | LC_ALL=C sort | head -1)
+i=0
+while [ $i -lt 20 ]; do
+	timed one-pcb "$PCB" -q "$one"
+	timed one-py_compile "$PYTHON" -m py_compile "$one"
+	i=$((i + 1))
+done
+
+# Peak RSS of a cold run at each -j (GNU time, if present).
+rss=
+if [ -x /usr/bin/time ]; then
+	for j in $jobs; do
+		clean
+		/usr/bin/time -f %M -o "$W/rss" sh -c '"$1" -q -0 -j"$2" - <"$3"' sh "$PCB" "$j" "$W/list0" || true
+		rss="$rss $j:$(cat "$W/rss")"
+	done
+fi
+[ -f "$W/errors" ] && sed 's/^/# note: /' "$W/errors" | sort | uniq -c
+
+"$PYTHON" - "$W" "$jobs" "$last" "$one" "$(wc -c <"$one")" "$rss" <<'PY'
+import os, statistics, sys
+w, jobs, last, one, one_size, rss = sys.argv[1:7]
+jobs = [int(j) for j in jobs.split()]
+last = int(last)
+def med(name):
+    p = "%s/t.%s" % (w, name)
+    if not os.path.exists(p):
+        return None
+    runs = [float(x) for x in open(p)]
+    return statistics.median(runs), runs
+rows = ["pcb-j%d" % j for j in jobs] + ["pcb-repro-j%d" % last, "compileall-j",
+        "compileall-i", "py_compile", "floor", "floor-par", "noop-pcb", "noop-compileall"]
+m = {}
+for name in rows:
+    r = med(name)
+    if r is None:
+        continue
+    m[name] = r[0]
+    print("%-16s median %7.3f s  runs %s" % (name, r[0], " ".join("%.2f" % x for x in r[1])))
+pcb = m["pcb-j%d" % last]
+floor = m["floor"]
+print()
+print("compile floor: %.2f s of CPU; / %d workers = %.2f s; %d floor processes at once: %.2f s wall" % (
+    floor, last, floor / last, last, m["floor-par"]))
+print("pcb -j%d is %.2fx the wall of %d floor processes at once" % (last, pcb / m["floor-par"], last))
+for j in jobs:
+    t = m["pcb-j%d" % j]
+    print("pcb -j%-3d %6.2f s = %.2fx the floor / %d  (scaling efficiency vs -j%d: %s)" % (
+        j, t, t / (floor / j), j, jobs[0],
+        "%.0f%%" % (100 * m["pcb-j%d" % jobs[0]] * jobs[0] / (t * j))))
+print("pycompile-batch -j%d is %.2fx faster than compileall -j%d DIR" % (last, m["compileall-j"] / pcb, last))
+print("pycompile-batch -j%d is %.2fx faster than compileall -i LIST" % (last, m["compileall-i"] / pcb))
+print("pycompile-batch -j%d is %.2fx faster than python -m py_compile -" % (last, m["py_compile"] / pcb))
+print("--reproducible takes %.2fx the default's time" % (m["pcb-repro-j%d" % last] / pcb))
+if "noop-pcb" in m:
+    print("no-op --incremental: %.3f s vs compileall (up to date) %.3f s: %.1fx faster" % (
+        m["noop-pcb"], m["noop-compileall"], m["noop-compileall"] / m["noop-pcb"]))
+else:
+    print("no-op --incremental: not measured (this build has no --incremental)")
+a, b = med("one-pcb")[0], med("one-py_compile")[0]
+print("one file (%s, %s bytes): pycompile-batch %.1f ms, python -m py_compile %.1f ms: %.1fx faster" % (
+    os.path.basename(one), one_size, a * 1000, b * 1000, b / a))
+for item in rss.split():
+    j, kb = item.split(":")
+    print("peak RSS -j%s: %.1f MB (target %d MB)" % (j, int(kb) / 1024, 40 + 20 * int(j)))
 PY
