@@ -323,6 +323,18 @@ size_threadpool(size_t nworkers)
 	setenv("UV_THREADPOOL_SIZE", buf, 0);
 }
 
+/* Main thread: is some job still unclaimed, so that a new worker has work? */
+static int
+work_left(struct engine *eng)
+{
+	int left;
+
+	uv_mutex_lock(&eng->lock);
+	left = eng->next_claim < eng->njobs && !eng->closing;
+	uv_mutex_unlock(&eng->lock);
+	return left;
+}
+
 static int
 start_worker(struct engine *eng, struct worker *w)
 {
@@ -419,9 +431,13 @@ pcb_jobs_run(const struct pcb_options *opt, const char *argv0, char **paths,
 
 	/*
 	 * The main interpreter's worker starts at once; each subinterpreter is
-	 * created, one at a time, while the others already compile.
+	 * created, one at a time, while the others already compile, and only
+	 * while some job is still unclaimed: creating one costs more than
+	 * compiling a small file.
 	 */
 	for (i = 0; i < eng.nworkers; i++) {
+		if (i > 0 && !work_left(&eng))
+			break;
 		if (pcb_interp_new(i == 0, &eng.workers[i].interp, cause) < 0)
 			break;
 		if (start_worker(&eng, &eng.workers[i]) < 0) {
