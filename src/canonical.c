@@ -147,7 +147,7 @@ uninterned(uint8_t type)
 static int
 is_inline(uint8_t type)
 {
-	return strchr("0NFTS.", type) != NULL;
+	return strchr("NFTS.", type) != NULL;
 }
 
 /* A total order on values: type, bytes, then children, recursively. */
@@ -283,7 +283,6 @@ parse_body(struct parse *p, uint32_t i, int depth)
 
 	/* parse_kids may move the nodes: p->nodes[i], never a pointer. */
 	switch (p->nodes[i].type) {
-	case '0': /* NULL: ends a dict */
 	case 'N': /* None */
 	case 'F':
 	case 'T':
@@ -341,7 +340,9 @@ parse_body(struct parse *p, uint32_t i, int depth)
 		for (;;) {
 			if (p->pos >= p->len)
 				return -EINVAL;
-			if (p->in[p->pos] == '0') {
+			/* NULL ends a dict, flagged or not (as in marshal.c);
+			 * anywhere else it is an error. */
+			if ((p->in[p->pos] & ~FLAG_REF) == '0') {
 				p->pos++;
 				return 0;
 			}

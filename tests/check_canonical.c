@@ -96,6 +96,17 @@ START_TEST(test_dict_and_long)
 }
 END_TEST
 
+START_TEST(test_flagged_null_ends_dict)
+{
+	/* marshal ends a dict at TYPE_NULL whatever its flag (found by
+	 * fuzzing). */
+	static const uint8_t in[] = { '{', 'N', 'N', '0' | REF };
+	static const uint8_t want[] = { '{', 'N', 'N', '0' };
+
+	expect(in, sizeof in, want, sizeof want);
+}
+END_TEST
+
 START_TEST(test_code_object)
 {
 	/*
@@ -201,6 +212,7 @@ START_TEST(test_refused)
 	static const uint8_t huge[] = { '(', 0xff, 0xff, 0xff, 0x7f, 'N' };
 	static const uint8_t negative[] = { '(', 0xff, 0xff, 0xff, 0xff };
 	static const uint8_t open_dict[] = { '{', 'N', 'N' };
+	static const uint8_t null_item[] = { ')', 1, '0' };
 	static const uint8_t cycle[] = { '[' | REF, 1, 0, 0, 0, 'r', 0, 0, 0,
 		0 };
 
@@ -215,6 +227,7 @@ START_TEST(test_refused)
 	refuse(huge, sizeof huge);
 	refuse(negative, sizeof negative);
 	refuse(open_dict, sizeof open_dict);
+	refuse(null_item, sizeof null_item);
 	refuse(cycle, sizeof cycle);
 	refuse((const uint8_t *)"", 0);
 }
@@ -261,6 +274,7 @@ canonical_suite(void)
 	tcase_add_test(core, test_interned_marks_dropped);
 	tcase_add_test(core, test_dict_and_long);
 	tcase_add_test(core, test_code_object);
+	tcase_add_test(core, test_flagged_null_ends_dict);
 	tcase_add_test(core, test_equal_values_merged);
 	tcase_add_test(core, test_types_kept_apart);
 	tcase_add_test(core, test_frozenset_order);
