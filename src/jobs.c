@@ -21,6 +21,7 @@
 
 #include <errno.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -76,6 +77,7 @@ struct engine {
 
 	uv_loop_t loop;
 	uv_async_t wake;
+	uv_signal_t sigs[3]; /* SIGINT, SIGTERM, SIGHUP */
 
 	/* Protected by lock. */
 	uv_mutex_t lock;
@@ -85,6 +87,7 @@ struct engine {
 	size_t ndone;
 	int closing; /* no job will be queued any more */
 	int failed_seen;
+	int signo; /* the first stop signal caught, or 0 */
 
 	/* Main thread only. */
 	size_t submitted, reported, window;
@@ -227,7 +230,7 @@ worker_main(void *arg)
 		/* The one after may be read already: pass the baton. */
 		if (next_ready(eng))
 			uv_cond_signal(&eng->ready_cond);
-		skip = eng->opt->fail_fast && eng->failed_seen;
+		skip = (eng->opt->fail_fast && eng->failed_seen) || eng->signo;
 		uv_mutex_unlock(&eng->lock);
 
 		if (skip) {
@@ -286,7 +289,7 @@ on_wake(uv_async_t *handle)
 
 	uv_mutex_lock(&eng->lock);
 	ndone = eng->ndone;
-	stop = eng->opt->fail_fast && eng->failed_seen;
+	stop = (eng->opt->fail_fast && eng->failed_seen) || eng->signo;
 	while (eng->reported < eng->submitted &&
 	    eng->state[eng->reported] == JOB_DONE) {
 		struct pcb_job *job = &eng->jobs[eng->reported++];
@@ -307,7 +310,27 @@ on_wake(uv_async_t *handle)
 		uv_cond_broadcast(&eng->ready_cond);
 		uv_mutex_unlock(&eng->lock);
 		uv_close((uv_handle_t *)&eng->wake, NULL);
+		for (size_t i = 0; i < 3; i++)
+			uv_close((uv_handle_t *)&eng->sigs[i], NULL);
 	}
+}
+
+/*
+ * Main thread: SIGINT, SIGTERM or SIGHUP.  No file starts after it; files
+ * being compiled are finished and written (a write is short, and the temp
+ * file is renamed or removed either way), the rest is skipped, and the run
+ * ends as usual with 128 + the signal as its status.
+ */
+static void
+on_signal(uv_signal_t *handle, int signum)
+{
+	struct engine *eng = handle->data;
+
+	uv_mutex_lock(&eng->lock);
+	if (eng->signo == 0)
+		eng->signo = signum;
+	uv_mutex_unlock(&eng->lock);
+	on_wake(&eng->wake);
 }
 
 /* UV_THREADPOOL_SIZE is read once, at the first uv_queue_work. */
@@ -383,6 +406,17 @@ engine_init(struct engine *eng, const struct pcb_options *opt, char **paths,
 		*cause = strdup("cannot initialise libuv");
 		return -1;
 	}
+	for (size_t i = 0; i < 3; i++) {
+		static const int signums[3] = { SIGINT, SIGTERM, SIGHUP };
+
+		eng->sigs[i].data = eng;
+		if (uv_signal_init(&eng->loop, &eng->sigs[i]) != 0 ||
+		    uv_signal_start(&eng->sigs[i], on_signal, signums[i]) !=
+			0) {
+			*cause = strdup("cannot watch for signals");
+			return -1;
+		}
+	}
 	if (uv_async_init(&eng->loop, &eng->wake, on_wake) != 0) {
 		*cause = strdup("cannot initialise libuv");
 		return -1;
@@ -451,6 +485,8 @@ pcb_jobs_run(const struct pcb_options *opt, const char *argv0, char **paths,
 		eng.closing = 1;
 		uv_mutex_unlock(&eng.lock);
 		uv_close((uv_handle_t *)&eng.wake, NULL);
+		for (i = 0; i < 3; i++)
+			uv_close((uv_handle_t *)&eng.sigs[i], NULL);
 		uv_run(&eng.loop, UV_RUN_DEFAULT);
 		goto err_after_runtime;
 	}
@@ -459,7 +495,7 @@ pcb_jobs_run(const struct pcb_options *opt, const char *argv0, char **paths,
 	for (i = 0; i < eng.nworkers; i++)
 		if (eng.workers[i].started)
 			uv_thread_join(&eng.workers[i].thread);
-	ret = eng.report.failed > 0 ? 1 : 0;
+	ret = eng.signo ? 128 + eng.signo : eng.report.failed > 0 ? 1 : 0;
 
 err_after_runtime:
 	for (i = 0; i < eng.nworkers; i++)

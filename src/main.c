@@ -4,6 +4,7 @@
  */
 #include <config.h>
 
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -57,6 +58,12 @@ main(int argc, char **argv)
 		status = 2;
 		goto out;
 	}
+	/*
+	 * As Python does: a file over RLIMIT_FSIZE is an EFBIG error for that
+	 * file, and a closed stderr an EPIPE, not a silent death.
+	 */
+	signal(SIGXFSZ, SIG_IGN);
+	signal(SIGPIPE, SIG_IGN);
 	status = pcb_jobs_run(&opt, argv[0], paths.items, paths.len, &cause);
 out:
 	if (cause != NULL)
