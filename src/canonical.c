@@ -182,8 +182,11 @@ compare_values(const struct parse *p, uint32_t a, uint32_t b)
 static void
 sort_kids(struct parse *p, const struct node *n)
 {
-	uint32_t *k = p->kids + n->kids;
+	uint32_t *k;
 
+	if (n->nkids < 2)
+		return;
+	k = p->kids + n->kids;
 	for (uint32_t i = 1; i < n->nkids; i++) {
 		uint32_t v = k[i], j = i;
 

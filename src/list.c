@@ -41,12 +41,14 @@ pcb_list_parse(struct pcb_list *list, const char *buf, size_t len, char sep)
 	while (start < len) {
 		const char *end = memchr(buf + start, sep, len - start);
 		size_t n = end ? (size_t)(end - (buf + start)) : len - start;
+		/*
+		 * An entry with an embedded NUL cannot be a path: it is cut
+		 * there, and skipped if nothing is left (found by fuzzing).
+		 */
+		size_t m = strnlen(buf + start, n);
 		int ret;
 
-		/* An entry with an embedded NUL cannot be a path: it is cut there. */
-		if (n > 0 &&
-		    (ret = pcb_list_add(list, buf + start,
-			 strnlen(buf + start, n))) < 0)
+		if (m > 0 && (ret = pcb_list_add(list, buf + start, m)) < 0)
 			return ret;
 		start += n + 1;
 	}

@@ -69,6 +69,19 @@ START_TEST(test_no_final_separator)
 END_TEST
 
 /* Only the newline goes: a CR stays, as with py_compile's rstrip('\n'). */
+START_TEST(test_embedded_nul)
+{
+	/* In a newline list a NUL cuts the entry; nothing left, no entry. */
+	struct pcb_list l = { 0 };
+	static const char buf[] = "a.py\0x\n\0b.py\nc.py\n";
+	static const char *const want[] = { "a.py", "c.py" };
+
+	ck_assert_int_eq(pcb_list_parse(&l, buf, sizeof buf - 1, '\n'), 0);
+	expect(&l, 2, want);
+	pcb_list_fini(&l);
+}
+END_TEST
+
 START_TEST(test_crlf_kept)
 {
 	struct pcb_list l = { 0 };
@@ -107,6 +120,7 @@ list_suite(void)
 	tcase_add_test(core, test_no_final_separator);
 	tcase_add_test(limits, test_empty_entries);
 	tcase_add_test(limits, test_crlf_kept);
+	tcase_add_test(limits, test_embedded_nul);
 	tcase_add_test(limits, test_many);
 	suite_add_tcase(s, core);
 	suite_add_tcase(s, limits);
