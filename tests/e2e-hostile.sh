@@ -1,0 +1,90 @@
+#!/bin/sh
+# e2e-hostile.sh: input meant to break a compiler driver, each case compared
+# with py_compile.compile() on an identical copy (exit status, messages,
+# .pyc bytes, file listing): deep nesting of every kind, a 50 MB source,
+# non-UTF-8 file names, duplicate entries, a 100,000-entry list, a source
+# that vanishes before it is read, a __pycache__ that is a symlink.
+. "$PCB_TESTDIR/lib.sh"
+unset SOURCE_DATE_EPOCH PYTHONOPTIMIZE PYTHONPYCACHEPREFIX || true
+
+# Deep nesting: the tokenizer's, parser's and compiler's limits, and the
+# recursion of the compiler itself on a worker thread.
+new_case deep
+a=$W/deep/a
+"$PYTHON" - "$a" <<'PY'
+import sys
+d = sys.argv[1]
+def w(name, text):
+    with open("%s/%s" % (d, name), "w") as f:
+        f.write(text)
+w("parens.py", "x = " + "(" * 5000 + "1" + ")" * 5000 + "\n")
+w("lists.py", "x = " + "[" * 199 + "]" * 199 + "\n")
+w("binop.py", "x = " + "+".join(["1"] * 100000) + "\n")
+w("unary.py", "x = " + "-" * 100000 + "1\n")
+w("attrs.py", "x = a" + ".b" * 100000 + "\n")
+w("calls.py", "x = f" + "()" * 50000 + "\n")
+w("lambdas.py", "x = " + "lambda: " * 5000 + "1\n")
+w("blocks.py", "".join(" " * i + "if x:\n" for i in range(100)) + " " * 100 + "pass\n")
+w("defs.py", "".join(" " * i + "def f():\n" for i in range(150)) + " " * 150 + "pass\n")
+w("ok.py", "y = 1\n")
+PY
+twin deep parens.py lists.py binop.py unary.py attrs.py calls.py lambdas.py \
+    blocks.py defs.py ok.py
+run_pair deep -j2
+
+# A 50 MB source: one string constant, so that the compile itself is cheap.
+new_case big
+"$PYTHON" -c 'import sys; sys.stdout.write("X = %r\nY = 2\n" % ("ab" * 25000000))' >"$W/big/a/big.py"
+printf 'z = 3\n' >"$W/big/a/small.py"
+twin big big.py small.py
+run_pair big -j2
+
+# File names that are not UTF-8, and with spaces and newlines (-0 list).
+new_case names
+a=$W/names/a
+printf 'x = 1\n' >"$a/$(printf 'caf\351.py')"
+printf 'x = 2\n' >"$a/$(printf 'n\377\376.py')"
+printf 'x = 3\n' >"$a/$(printf 'new\nline.py')"
+printf 'x = 4\n' >"$a/two words.py"
+twin names "$(printf 'caf\351.py')" "$(printf 'n\377\376.py')" \
+    "$(printf 'new\nline.py')" "two words.py"
+run_pair names -j2
+
+# The same entry three times, and one file under three spellings (-j1: the
+# order of the writes is the order of the list).
+new_case dupes
+mkdir -p "$W/dupes/a/p"
+printf 'x = 1\n' >"$W/dupes/a/p/m.py"
+printf 'y = 1\n' >"$W/dupes/a/n.py"
+twin dupes n.py n.py p/m.py ./p/m.py p/../p/m.py n.py
+run_pair dupes -j1
+
+# 100,000 entries: most missing, every 100th a real file.
+new_case many
+mkdir -p "$W/many/a/d"
+i=0
+while [ $i -lt 1000 ]; do printf 'v = %d\n' $i >"$W/many/a/d/f$i.py"; i=$((i + 1)); done
+cp -a "$W/many/a" "$W/many/b"
+"$PYTHON" -c '
+import sys
+out = []
+for i in range(100000):
+    out.append(b"d/f%d.py" % (i // 100) if i % 100 == 0 else b"d/missing%d.py" % i)
+sys.stdout.buffer.write(b"\0".join(out) + b"\0")' >"$W/many/list"
+run_pair many -j2
+
+# __pycache__ as a symlink to a directory: both write through it.
+new_case cachelink
+mkdir -p "$W/cachelink/a/real"
+printf 'x = 1\n' >"$W/cachelink/a/m.py"
+ln -s real "$W/cachelink/a/__pycache__"
+twin cachelink m.py
+run_pair cachelink -j1
+
+# A source that disappears after the list is made: py_compile's ENOENT.
+new_case vanish
+printf 'x = 1\n' >"$W/vanish/a/stays.py"
+printf 'x = 1\n' >"$W/vanish/a/goes.py"
+twin vanish goes.py stays.py
+rm "$W/vanish/a/goes.py" "$W/vanish/b/goes.py"
+run_pair vanish -j2
