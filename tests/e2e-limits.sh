@@ -1,0 +1,119 @@
+#!/bin/sh
+# e2e-limits.sh: a full disk, permissions seen by a user who is not root,
+# and concurrent runs on one tree.
+. "$PCB_TESTDIR/lib.sh"
+unset SOURCE_DATE_EPOCH PYTHONOPTIMIZE PYTHONPYCACHEPREFIX || true
+
+skip() { tap_n=$((tap_n + 1)); echo "ok $tap_n # SKIP $*"; }
+
+# --- ENOSPC: a 1 MiB tmpfs, filled up but for a few KiB -------------------
+# py_compile is no reference here: importlib's _write_atomic ignores a short
+# write, so it renames a truncated .pyc into place (shown as a note).
+mkdir -p "$W/full"
+if [ "$(id -u)" = 0 ] && mount -t tmpfs -o size=1m pcb-test "$W/full" 2>/dev/null; then
+	mkdir -p "$W/full/a"
+	"$PYTHON" -c 'print("X = %r" % ("x" * 100000))' >"$W/full/a/big.py"
+	printf 'Y = 1\n' >"$W/full/a/small.py"
+	(cd "$W/full/a" && "$PYTHON" -c 'import py_compile; py_compile.compile("big.py", doraise=True)')
+	cp "$W/full/a/__pycache__/"*.pyc "$W/old.pyc"
+	printf '\n' >>"$W/full/a/big.py"
+	dd if=/dev/zero of="$W/full/filler" bs=4k 2>/dev/null || true
+	rm -f "$W/full/filler"
+	dd if=/dev/zero of="$W/full/filler" bs=4k count=$(($(df -k --output=avail "$W/full" | tail -1) / 4 - 4)) 2>/dev/null || true
+	set +e
+	(cd "$W/full/a" && "$PCB" big.py small.py 2>"$W/err")
+	rc=$?
+	set -e
+	big=$(cd "$W/full/a" && cache_of big.py)
+	small=$(cd "$W/full/a" && cache_of small.py)
+	check "ENOSPC: exit $rc" [ "$rc" = 1 ]
+	check "ENOSPC: message '$(cat "$W/err")'" \
+	    [ "$(cat "$W/err")" = "[Errno 28] No space left on device" ]
+	check "ENOSPC: the older .pyc is intact" cmp -s "$W/old.pyc" "$W/full/a/$big"
+	check "ENOSPC: the small file is compiled" [ -s "$W/full/a/$small" ]
+	check "ENOSPC: no temp file left" [ "$(find "$W/full" -name '*.pyc.*' | wc -l)" = 0 ]
+	(cd "$W/full/a" && "$PYTHON" -c 'import py_compile; py_compile.compile("big.py", doraise=True)' 2>&1 |
+	    tail -1 | sed 's/^/py_compile on the full disk: /'; \
+	    echo "py_compile left: $("$PYTHON" "$PCB_TESTDIR/validpyc.py" . | tail -1)") | note || true
+	umount -l "$W/full"
+else
+	skip "ENOSPC: needs root and a tmpfs mount"
+fi
+
+# --- permissions, as a user who is not root ----------------------------------
+# The tree must be reachable by that user, and so must the Python and the
+# program (a pyenv Python under /root is not).
+U=$(mktemp -d "${TMPDIR:-/tmp}/pcb-user.XXXXXX")
+chmod 755 "$U"
+as_user() { setpriv --reuid=nobody --regid=nogroup --clear-groups "$@"; }
+if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null &&
+    as_user "$PYTHON" -c pass 2>/dev/null && as_user "$PCB" --version >/dev/null 2>&1 &&
+    as_user test -r "$PCB_TESTDIR/oracle.py"; then
+	for side in a b; do
+		d=$U/$side
+		mkdir -p "$d/ro"
+		printf 'x = 1\n' >"$d/ok.py"
+		printf 'x = 1\n' >"$d/secret.py"
+		chmod 000 "$d/secret.py"
+		printf 'x = 1\n' >"$d/ro/m.py"
+		printf 'x = 1\n' >"$d/ropc.py"
+		mkdir -p "$d/__pycache__"
+		printf 'stale' >"$d/$(cd "$d" && cache_of ropc.py)"
+		chown -R nobody:nogroup "$d"
+		chown root:root "$d/__pycache__" "$d/$(cd "$d" && cache_of ropc.py)"
+		chmod 555 "$d/ro"
+	done
+	printf 'secret.py\0ro/m.py\0ropc.py\0ok.py\0' >"$U/list"
+	chmod 644 "$U/list"
+	set +e
+	(cd "$U/a" && as_user "$PYTHON" "$PCB_TESTDIR/oracle.py" ../list 2>../err.a)
+	rc_a=$?
+	(cd "$U/b" && as_user "$PCB" -0 -j2 - <../list 2>../err.b)
+	rc_b=$?
+	set -e
+	check "as nobody: exit $rc_b, py_compile $rc_a" [ "$rc_a" = "$rc_b" ]
+	norm_tmp <"$U/err.a" >"$U/err.a.n"
+	norm_tmp <"$U/err.b" >"$U/err.b.n"
+	if cmp -s "$U/err.a.n" "$U/err.b.n"; then
+		ok "as nobody: messages identical ($(wc -l <"$U/err.a.n") lines)"
+	else
+		not_ok "as nobody: messages differ"
+		diff "$U/err.a.n" "$U/err.b.n" | sed "s,$U,U,g" | note
+	fi
+	if "$PYTHON" "$PCB_TESTDIR/compare.py" "$U/a" "$U/b" >"$U/cmp" 2>&1; then
+		ok "as nobody: .pyc files match: $(tail -1 "$U/cmp")"
+	else
+		not_ok "as nobody: .pyc files differ"
+		tail -5 "$U/cmp" | note
+	fi
+	listing "$U/a" >"$U/ls.a"
+	listing "$U/b" >"$U/ls.b"
+	check "as nobody: same files and modes, nothing stray" cmp -s "$U/ls.a" "$U/ls.b"
+else
+	skip "as nobody: needs root, setpriv, and a Python other users can run"
+fi
+chmod -R u+rwx "$U" 2>/dev/null || true
+rm -rf "$U"
+
+# --- concurrent runs on one tree ---------------------------------------------
+stdlib=$("$PYTHON" -c 'import sysconfig; print(sysconfig.get_path("stdlib"))')
+mkdir -p "$W/tree"
+(cd "$stdlib" && tar cf - --exclude=site-packages --exclude=__pycache__ \
+    --exclude='*.pyc' .) | (cd "$W/tree" && tar xf - --wildcards '*.py')
+(cd "$W/tree" && find . -name '*.py' -printf '%P\0' | awk 'BEGIN { RS = "\0"; ORS = "\0" } NR % 3 == 0') >"$W/list"
+for round in 1 2 3; do
+	find "$W/tree" -name __pycache__ -type d -prune -exec rm -rf {} +
+	(cd "$W/tree" && "$PCB" -q -0 -j2 - <"$W/list") &
+	p1=$!
+	(cd "$W/tree" && tac -s "$(printf '\0')" "$W/list" | "$PCB" -q -0 -j2 --reproducible -) &
+	p2=$!
+	(cd "$W/tree" && tr '\0' '\n' <"$W/list" | "$PYTHON" -m compileall -q -f -i - >/dev/null 2>&1) &
+	p3=$!
+	wait $p1 || true
+	wait $p2 || true
+	wait $p3 || true
+	v=$("$PYTHON" "$PCB_TESTDIR/validpyc.py" "$W/tree" | tail -1)
+	t=$(find "$W/tree" -name '*.pyc.*' | wc -l)
+	check "concurrent round $round (two pycompile-batch and compileall): $v, $t temp files" \
+	    sh -c 'case "$1" in "valid 0, "*) exit 1;; *", bad 0") exit 0;; *) exit 1;; esac' - "$v"
+done
