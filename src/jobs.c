@@ -59,6 +59,7 @@ struct worker {
 	struct pcb_interp *interp;
 	uv_thread_t thread;
 	int started;
+	const struct pcb_job *current; /* in flight; protected by eng->lock */
 };
 
 struct engine {
@@ -82,6 +83,7 @@ struct engine {
 	/* Protected by lock. */
 	uv_mutex_t lock;
 	uv_cond_t ready_cond;
+	uv_cond_t done_cond;  /* a worker finished a job */
 	unsigned char *state; /* enum job_state, per job */
 	size_t next_claim;    /* the next job a worker takes, once READY */
 	size_t ndone;
@@ -207,6 +209,27 @@ next_ready(const struct engine *eng)
 	    eng->state[eng->next_claim] == JOB_READY;
 }
 
+/*
+ * With lock held: is an earlier job, still in flight, writing the same .pyc?
+ * One source listed under two spellings must be written in list order, so
+ * that the last one wins, as with py_compile.  Only in-flight jobs can be
+ * earlier, since jobs are claimed in order.
+ */
+static int
+earlier_same_target(const struct engine *eng, const struct pcb_job *job)
+{
+	if (job->cfile == NULL)
+		return 0;
+	for (size_t i = 0; i < eng->nworkers; i++) {
+		const struct pcb_job *o = eng->workers[i].current;
+
+		if (o != NULL && o->index < job->index && o->cfile != NULL &&
+		    strcmp(o->cfile, job->cfile) == 0)
+			return 1;
+	}
+	return 0;
+}
+
 static void
 worker_main(void *arg)
 {
@@ -230,6 +253,9 @@ worker_main(void *arg)
 		/* The one after may be read already: pass the baton. */
 		if (next_ready(eng))
 			uv_cond_signal(&eng->ready_cond);
+		w->current = job;
+		while (earlier_same_target(eng, job))
+			uv_cond_wait(&eng->done_cond, &eng->lock);
 		skip = (eng->opt->fail_fast && eng->failed_seen) || eng->signo;
 		uv_mutex_unlock(&eng->lock);
 
@@ -242,6 +268,8 @@ worker_main(void *arg)
 		uv_mutex_lock(&eng->lock);
 		eng->state[job->index] = JOB_DONE;
 		eng->ndone++;
+		w->current = NULL;
+		uv_cond_broadcast(&eng->done_cond);
 		if (job->status == PCB_STATUS_FAILED)
 			eng->failed_seen = 1;
 		uv_mutex_unlock(&eng->lock);
@@ -402,6 +430,7 @@ engine_init(struct engine *eng, const struct pcb_options *opt, char **paths,
 		eng->cwd[0] = '\0';
 	if (uv_mutex_init(&eng->lock) != 0 ||
 	    uv_cond_init(&eng->ready_cond) != 0 ||
+	    uv_cond_init(&eng->done_cond) != 0 ||
 	    uv_loop_init(&eng->loop) != 0) {
 		*cause = strdup("cannot initialise libuv");
 		return -1;

@@ -50,14 +50,26 @@ twin names "$(printf 'caf\351.py')" "$(printf 'n\377\376.py')" \
     "$(printf 'new\nline.py')" "two words.py"
 run_pair names -j2
 
-# The same entry three times, and one file under three spellings (-j1: the
-# order of the writes is the order of the list).
+# The same entry three times, and one file under three spellings.
 new_case dupes
 mkdir -p "$W/dupes/a/p"
 printf 'x = 1\n' >"$W/dupes/a/p/m.py"
 printf 'y = 1\n' >"$W/dupes/a/n.py"
 twin dupes n.py n.py p/m.py ./p/m.py p/../p/m.py n.py
 run_pair dupes -j1
+
+# The same at -j2, many times over: writes to one .pyc happen in list
+# order, so the last spelling is the one stored, as with py_compile.
+new_case dupes-j2
+mkdir -p "$W/dupes-j2/a/p"
+"$PYTHON" -c 'print("x = [%s]" % ",".join(map(str, range(20000))))' >"$W/dupes-j2/a/p/m.py"
+printf 'y = 1\n' >"$W/dupes-j2/a/n.py"
+set --
+# Consecutive spellings compile side by side and race to the rename.
+for i in 1 2 3 4 5 6 7 8 9 10; do set -- "$@" p/m.py ./p/m.py p/../p/m.py .//p/m.py n.py; done
+set -- "$@" p/m.py
+twin dupes-j2 "$@" p/./m.py
+run_pair dupes-j2 -j2
 
 # 100,000 entries: most missing, every 100th a real file.
 new_case many
