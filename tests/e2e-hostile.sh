@@ -100,3 +100,33 @@ printf 'x = 1\n' >"$W/vanish/a/goes.py"
 twin vanish goes.py stays.py
 rm "$W/vanish/a/goes.py" "$W/vanish/b/goes.py"
 run_pair vanish -j2
+
+# Symlinked sources and directories: the .pyc goes beside the name given.
+new_case links
+mkdir -p "$W/links/a/d"
+printf 'x = 1\n' >"$W/links/a/real.py"
+printf 'x = 2\n' >"$W/links/a/d/m.py"
+ln -s real.py "$W/links/a/link.py"
+ln -s d "$W/links/a/dirlink"
+twin links link.py dirlink/m.py real.py
+run_pair links -j2
+
+# An absolute path: the same bytes as py_compile given the same path.
+mkdir -p "$W/abs"
+printf 'def f():\n    return 1\n' >"$W/abs/m.py"
+"$PYTHON" -c 'import py_compile, sys; py_compile.compile(sys.argv[1], doraise=True)' "$W/abs/m.py"
+c=$(cache_of "$W/abs/m.py")
+mv "$c" "$W/abs/oracle.pyc"
+(cd / && "$PCB" "$W/abs/m.py")
+check "absolute path: identical to py_compile's .pyc" cmp -s "$W/abs/oracle.pyc" "$c"
+
+# A symlink planted where a temp file could go is never followed: fill the
+# directory with symlinks named like temp files and compile anyway.
+mkdir -p "$W/plant/__pycache__"
+printf 'x = 1\n' >"$W/plant/m.py"
+c=$(cd "$W/plant" && cache_of m.py)
+i=0
+while [ $i -lt 50 ]; do ln -s /etc/passwd-planted "$W/plant/$c.$(printf '%020d' $i)"; i=$((i + 1)); done
+(cd "$W/plant" && "$PCB" m.py)
+check "50 symlinks named like temp files: compiled, none followed or removed" \
+    sh -c '[ -f "$1/$2" ] && [ ! -L "$1/$2" ] && [ ! -e /etc/passwd-planted ] && [ "$(find "$1/__pycache__" -type l | wc -l)" = 50 ]' - "$W/plant" "$c"
