@@ -28,6 +28,7 @@
 
 #include <uv.h>
 
+#include "dupes.h"
 #include "interp.h"
 #include "jobs.h"
 #include "pyc.h"
@@ -97,10 +98,12 @@ read_work(uv_work_t *req)
 	struct engine *eng = req->data;
 	struct read_req *rr = (struct read_req *)req;
 	struct pcb_job *job = rr->job;
-	int ret;
+	int ret = 0;
 
-	ret = pcb_pyc_cache_path(&eng->tags, job->path, eng->opt->optimize,
-	    &job->cfile);
+	for (size_t i = 0; ret == 0 && i < eng->opt->nlevels; i++)
+		if ((ret = pcb_pyc_cache_path(&eng->tags, job->path,
+			 eng->opt->levels[i], &job->cfiles[i])) == 0)
+			job->ncfiles++;
 	if (ret < 0)
 		job->errnum = ret;
 	else
@@ -119,39 +122,79 @@ read_done(uv_work_t *req, int status)
 	/* Nothing to do: the job is already with the compilers. */
 }
 
-/*
- * Worker, no GIL held on entry or exit: compile under the GIL, write without
- * it (so that, on 3.11's shared GIL, others compile meanwhile), and set the
- * outcome.
- */
+/* Keeps the first write (or link) failure of a job. */
 static void
-compile_job(struct engine *eng, struct pcb_interp *in, struct pcb_job *job)
+set_write_error(struct pcb_job *job, struct pcb_write_error *werr)
+{
+	job->errnum = werr->errnum;
+	job->err_path = werr->path;
+	job->err_path2 = werr->path2;
+}
+
+/*
+ * One level: compile under the GIL, write without it (so that, on 3.11's
+ * shared GIL, others compile meanwhile).  With --hardlink-dupes, bytes equal
+ * to the previous level's are linked, not written.  *prev holds the previous
+ * level's code and gets this one's.  Returns 0 or -1 (the job failed).
+ */
+static int
+compile_level(struct engine *eng, struct pcb_interp *in, struct pcb_job *job,
+    size_t level, struct pcb_code *prev)
 {
 	uint8_t head[PCB_PYC_HEADER_SIZE];
 	struct pcb_write_error werr = { 0 };
 	struct pcb_code code = { 0 };
-	int ret = -1;
+	const char *cfile = job->cfiles[level];
+	int ret;
 
-	pcb_interp_relock(in);
-	if (job->message == NULL && job->errnum == 0)
-		ret = pcb_interp_compile(in, job->source, job->source_len,
-		    job->path, eng->opt->optimize, &code, &job->message,
-		    &job->warnings);
-	pcb_interp_unlock(in);
-
-	if (ret == 0) {
-		pcb_pyc_header(head, eng->rt.magic, eng->opt->mode, job->mtime,
-		    job->size, job->hash);
-		if (pcb_write_pyc(job->cfile, head, sizeof head, code.data,
-			code.len, job->st_mode, &werr) < 0) {
-			job->errnum = werr.errnum;
-			job->err_path = werr.path;
-			job->err_path2 = werr.path2;
-		}
+	/* py_compile checks each target when that level's turn comes. */
+	if (level > 0 &&
+	    (ret = pcb_write_check_target(cfile, &job->message)) < 0) {
+		if (job->message == NULL)
+			job->errnum = ret;
+		return -1;
 	}
-	if (code.obj != NULL || (job->message == NULL && job->errnum != 0)) {
+	pcb_interp_relock(in);
+	ret = pcb_interp_compile(in, job->source, job->source_len,
+	    job->dfile ? job->dfile : job->path, eng->opt->levels[level], &code,
+	    &job->message, &job->warnings);
+	pcb_interp_unlock(in);
+	if (ret < 0)
+		return -1;
+
+	pcb_pyc_header(head, eng->rt.magic, eng->opt->mode, job->mtime,
+	    job->size, job->hash);
+	if (level > 0 && eng->opt->hardlink_dupes && prev->obj != NULL &&
+	    prev->len == code.len &&
+	    memcmp(prev->data, code.data, code.len) == 0)
+		ret = pcb_dupes_link(job->cfiles[level - 1], cfile, &werr);
+	else
+		ret = pcb_write_pyc(cfile, head, sizeof head, code.data,
+		    code.len, job->st_mode, &werr);
+	pcb_interp_relock(in);
+	pcb_interp_code_free(prev);
+	pcb_interp_unlock(in);
+	*prev = code;
+	if (ret < 0) {
+		set_write_error(job, &werr);
+		return -1;
+	}
+	return 0;
+}
+
+/* Worker, no GIL held on entry or exit: every level, then the outcome. */
+static void
+compile_job(struct engine *eng, struct pcb_interp *in, struct pcb_job *job)
+{
+	struct pcb_code prev = { 0 };
+
+	if (job->message == NULL && job->errnum == 0)
+		for (size_t i = 0; i < job->ncfiles; i++)
+			if (compile_level(eng, in, job, i, &prev) < 0)
+				break;
+	if (prev.obj != NULL || (job->message == NULL && job->errnum != 0)) {
 		pcb_interp_relock(in);
-		pcb_interp_code_free(&code);
+		pcb_interp_code_free(&prev);
 		if (job->message == NULL && job->errnum != 0)
 			job->message = pcb_interp_oserror_text(job->errnum,
 			    job->err_path, job->err_path2);
@@ -197,7 +240,7 @@ worker_main(void *arg)
 		skip = eng->opt->fail_fast && eng->failed_seen;
 		uv_mutex_unlock(&eng->lock);
 
-		if (skip) {
+		if (skip || job->status == PCB_STATUS_SKIPPED) {
 			free(job->source);
 			job->source = NULL;
 		} else
@@ -233,14 +276,18 @@ submit_reads(struct engine *eng, size_t ndone, int stop)
 static void
 free_job(struct pcb_job *job)
 {
-	free(job->cfile);
+	for (size_t i = 0; i < job->ncfiles; i++) {
+		free(job->cfiles[i]);
+		job->cfiles[i] = NULL;
+	}
+	job->ncfiles = 0;
 	free(job->source);
 	free(job->err_path);
 	free(job->err_path2);
 	free(job->message);
 	free(job->warnings);
-	job->cfile = job->source = job->err_path = job->err_path2 =
-	    job->message = job->warnings = NULL;
+	job->source = job->err_path = job->err_path2 = job->message =
+	    job->warnings = NULL;
 }
 
 /* Main thread: report what is done, in order; feed more; stop at the end. */
@@ -307,7 +354,7 @@ start_worker(struct engine *eng, struct worker *w)
 
 static int
 engine_init(struct engine *eng, const struct pcb_options *opt, char **paths,
-    size_t npaths, char **cause)
+    char **dfiles, size_t npaths, char **cause)
 {
 	eng->opt = opt;
 	eng->njobs = npaths;
@@ -325,6 +372,7 @@ engine_init(struct engine *eng, const struct pcb_options *opt, char **paths,
 	for (size_t i = 0; i < npaths; i++) {
 		eng->jobs[i].index = i;
 		eng->jobs[i].path = paths[i]; /* borrowed from the caller */
+		eng->jobs[i].dfile = dfiles ? dfiles[i] : NULL;
 		eng->reqs[i].job = &eng->jobs[i];
 	}
 	eng->window = 8 * eng->nworkers + 16;
@@ -359,7 +407,7 @@ engine_fini(struct engine *eng)
 
 int
 pcb_jobs_run(const struct pcb_options *opt, const char *argv0, char **paths,
-    size_t npaths, char **cause)
+    char **dfiles, size_t npaths, char **cause)
 {
 	struct engine eng = { 0 };
 	size_t i;
@@ -367,7 +415,7 @@ pcb_jobs_run(const struct pcb_options *opt, const char *argv0, char **paths,
 
 	if (npaths == 0)
 		return 0;
-	if (engine_init(&eng, opt, paths, npaths, cause) < 0)
+	if (engine_init(&eng, opt, paths, dfiles, npaths, cause) < 0)
 		goto out;
 	if (pcb_interp_runtime_init(argv0, &eng.rt, cause) < 0)
 		goto err_after_loop;
@@ -379,6 +427,7 @@ pcb_jobs_run(const struct pcb_options *opt, const char *argv0, char **paths,
 	eng.src.mode = opt->mode;
 	eng.src.magic = eng.rt.magic;
 	eng.src.py_minor = eng.rt.py_minor;
+	eng.src.incremental = opt->incremental;
 
 	/* Reading starts first, so that it overlaps interpreter creation. */
 	size_threadpool(eng.nworkers);

@@ -10,11 +10,12 @@
 #include "pcb.h"
 
 /*
- * Compiles every path with the given options.  Main thread; starts and ends
+ * Compiles every path with the given options, giving compile() dfiles[i]
+ * (or the path, when dfiles is NULL) as the file name.  Main thread; starts and ends
  * the Python runtime.  Returns the exit status: 0 all compiled, 1 some file
  * failed, 2 the runtime could not start (with *cause, owned by the caller).
  */
 int pcb_jobs_run(const struct pcb_options *opt, const char *argv0, char **paths,
-    size_t npaths, char **cause);
+    char **dfiles, size_t npaths, char **cause);
 
 #endif

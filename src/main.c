@@ -36,7 +36,7 @@ int
 main(int argc, char **argv)
 {
 	struct pcb_options opt;
-	struct pcb_list paths = { 0 };
+	struct pcb_inputs in = { 0 };
 	char *cause = NULL;
 	int status;
 
@@ -49,19 +49,24 @@ main(int argc, char **argv)
 	case PCB_CLI_USAGE_ERROR:
 		fprintf(stderr, "%s: %s\n", PACKAGE_NAME, cause);
 		free(cause);
+		pcb_cli_fini(&opt, &in);
 		return 2;
 	case PCB_CLI_RUN:
 		break;
 	}
-	if (pcb_cli_collect(&opt, &paths, &cause) < 0) {
+	if (pcb_cli_collect(&opt, &in, &cause) < 0) {
 		status = 2;
 		goto out;
 	}
-	status = pcb_jobs_run(&opt, argv[0], paths.items, paths.len, &cause);
+	/* compileall's own warnings ("Can't list", stripdir), as it words them. */
+	for (size_t i = 0; !opt.quiet && i < in.notes.len; i++)
+		fprintf(stderr, "%s\n", in.notes.items[i]);
+	status = pcb_jobs_run(&opt, argv[0], in.paths.items, in.dfiles.items,
+	    in.paths.len, &cause);
 out:
 	if (cause != NULL)
 		fprintf(stderr, "%s: %s\n", PACKAGE_NAME, cause);
 	free(cause);
-	pcb_list_fini(&paths);
+	pcb_cli_fini(&opt, &in);
 	return status;
 }

@@ -20,6 +20,9 @@ pcb_report_job(struct pcb_report *rep, const struct pcb_job *job)
 	case PCB_STATUS_COMPILED:
 		rep->compiled++;
 		return;
+	case PCB_STATUS_SKIPPED:
+		rep->skipped++;
+		return;
 	case PCB_STATUS_PENDING:
 		rep->not_run++;
 		return;

@@ -13,7 +13,7 @@
 struct pcb_report {
 	FILE *err; /* where messages go (stderr) */
 	int quiet;
-	size_t compiled, failed, not_run;
+	size_t compiled, failed, skipped, not_run;
 };
 
 /* Counts the job and prints its failure message, if any and not quiet. */
