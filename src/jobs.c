@@ -88,7 +88,7 @@ struct engine {
 
 	/* Main thread only. */
 	size_t submitted, reported, window;
-	struct pcb_report report;
+	struct pcb_report *report; /* the caller's */
 };
 
 /* Threadpool: compute the target, read and hash; queue for a compiler. */
@@ -306,7 +306,7 @@ on_wake(uv_async_t *handle)
 		struct pcb_job *job = &eng->jobs[eng->reported++];
 
 		uv_mutex_unlock(&eng->lock);
-		pcb_report_job(&eng->report, job);
+		pcb_report_job(eng->report, job);
 		free_job(job);
 		uv_mutex_lock(&eng->lock);
 	}
@@ -376,8 +376,6 @@ engine_init(struct engine *eng, const struct pcb_options *opt, char **paths,
 		eng->reqs[i].job = &eng->jobs[i];
 	}
 	eng->window = 8 * eng->nworkers + 16;
-	eng->report.err = stderr;
-	eng->report.quiet = opt->quiet;
 	if (getcwd(eng->cwd, sizeof eng->cwd) == NULL)
 		eng->cwd[0] = '\0';
 	if (uv_mutex_init(&eng->lock) != 0 ||
@@ -407,7 +405,7 @@ engine_fini(struct engine *eng)
 
 int
 pcb_jobs_run(const struct pcb_options *opt, const char *argv0, char **paths,
-    char **dfiles, size_t npaths, char **cause)
+    char **dfiles, size_t npaths, struct pcb_report *rep, char **cause)
 {
 	struct engine eng = { 0 };
 	size_t i;
@@ -415,6 +413,7 @@ pcb_jobs_run(const struct pcb_options *opt, const char *argv0, char **paths,
 
 	if (npaths == 0)
 		return 0;
+	eng.report = rep;
 	if (engine_init(&eng, opt, paths, dfiles, npaths, cause) < 0)
 		goto out;
 	if (pcb_interp_runtime_init(argv0, &eng.rt, cause) < 0)
@@ -459,7 +458,7 @@ pcb_jobs_run(const struct pcb_options *opt, const char *argv0, char **paths,
 	for (i = 0; i < eng.nworkers; i++)
 		if (eng.workers[i].started)
 			uv_thread_join(&eng.workers[i].thread);
-	ret = eng.report.failed > 0 ? 1 : 0;
+	ret = rep->failed > 0 ? 1 : 0;
 
 err_after_runtime:
 	for (i = 0; i < eng.nworkers; i++)

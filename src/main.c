@@ -6,11 +6,13 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "cli.h"
 #include "interp.h"
 #include "jobs.h"
 #include "list.h"
+#include "report.h"
 
 static int
 print_version(const char *argv0)
@@ -37,8 +39,9 @@ main(int argc, char **argv)
 {
 	struct pcb_options opt;
 	struct pcb_inputs in = { 0 };
+	struct pcb_report rep = { 0 };
 	char *cause = NULL;
-	int status;
+	int status, ret;
 
 	switch (pcb_cli_parse(argc, argv, &opt, &cause)) {
 	case PCB_CLI_HELP:
@@ -61,8 +64,23 @@ main(int argc, char **argv)
 	/* compileall's own warnings ("Can't list", stripdir), as it words them. */
 	for (size_t i = 0; !opt.quiet && i < in.notes.len; i++)
 		fprintf(stderr, "%s\n", in.notes.items[i]);
+	if ((ret = pcb_report_open(&rep, &opt, in.paths.items, in.paths.len)) <
+	    0) {
+		fprintf(stderr, "%s: cannot write the report %s: %s\n",
+		    PACKAGE_NAME, opt.report_path, strerror(-ret));
+		status = 2;
+		goto out;
+	}
+	for (size_t i = 0; i < in.excluded.len; i++)
+		pcb_report_excluded(&rep, in.excluded.items[i]);
 	status = pcb_jobs_run(&opt, argv[0], in.paths.items, in.dfiles.items,
-	    in.paths.len, &cause);
+	    in.paths.len, &rep, &cause);
+	if ((ret = pcb_report_close(&rep)) < 0) {
+		fprintf(stderr, "%s: cannot write the report %s: %s\n",
+		    PACKAGE_NAME, opt.report_path, strerror(-ret));
+		if (status == 0)
+			status = 1;
+	}
 out:
 	if (cause != NULL)
 		fprintf(stderr, "%s: %s\n", PACKAGE_NAME, cause);
