@@ -5,6 +5,7 @@
 #include <check.h>
 #include <stddef.h>
 
+Suite *batch_suite(void);
 Suite *list_suite(void);
 Suite *pyc_suite(void);
 Suite *siphash_suite(void);
