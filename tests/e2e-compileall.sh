@@ -76,7 +76,9 @@ vs hardlink -o 0 -o 1 -o 2 --hardlink-dupes src
 vs hardlink-hash -o 1 -o 2 --hardlink-dupes --invalidation-mode=checked-hash src
 vs exclude -x '(test_[a-m]|/json/)' src
 first=$(cd "$W" && find src -name '*.py' | LC_ALL=C sort | head -1)
-vs mixed -d /dest "$first" src/zz_broken "$(dirname "$first")"
+big=$(cd "$W" && find src -name '*.py' | sed 's|/[^/]*$||' | LC_ALL=C sort |
+    uniq -c | sort -rn | awk 'NR == 1 {print $2}')
+vs mixed -d /dest "$first" src/zz_broken "$big"
 
 # usage NAME ARG...: both refuse with exit 2, and compileall's error line
 # ("compileall.py: error: WORDS") has our words.
