@@ -131,6 +131,30 @@ set_write_error(struct pcb_job *job, struct pcb_write_error *werr)
 	job->err_path2 = werr->path2;
 }
 
+/* Adds w (owned, taken) after the job's warnings.  Returns 0 or -ENOMEM. */
+static int
+append_warnings(struct pcb_job *job, char *w)
+{
+	size_t a, b;
+	char *both;
+
+	if (job->warnings == NULL) {
+		job->warnings = w;
+		return 0;
+	}
+	a = strlen(job->warnings);
+	b = strlen(w);
+	if ((both = realloc(job->warnings, a + b + 1)) == NULL) {
+		free(w);
+		job->errnum = -ENOMEM;
+		return -ENOMEM;
+	}
+	memcpy(both + a, w, b + 1);
+	job->warnings = both;
+	free(w);
+	return 0;
+}
+
 /*
  * One level: compile under the GIL, write without it (so that, on 3.11's
  * shared GIL, others compile meanwhile).  With --hardlink-dupes, bytes equal
@@ -145,6 +169,7 @@ compile_level(struct engine *eng, struct pcb_interp *in, struct pcb_job *job,
 	struct pcb_write_error werr = { 0 };
 	struct pcb_code code = { 0 };
 	const char *cfile = job->cfiles[level];
+	char *warnings = NULL;
 	int ret;
 
 	/* py_compile checks each target when that level's turn comes. */
@@ -157,8 +182,11 @@ compile_level(struct engine *eng, struct pcb_interp *in, struct pcb_job *job,
 	pcb_interp_relock(in);
 	ret = pcb_interp_compile(in, job->source, job->source_len,
 	    job->dfile ? job->dfile : job->path, eng->opt->levels[level], &code,
-	    &job->message, &job->warnings);
+	    &job->message, &warnings);
 	pcb_interp_unlock(in);
+	/* py_compile warns once per level: keep every level's warnings. */
+	if (warnings != NULL && append_warnings(job, warnings) < 0)
+		ret = -1;
 	if (ret < 0)
 		return -1;
 
