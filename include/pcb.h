@@ -10,9 +10,13 @@
 #ifndef PCB_H
 #define PCB_H
 
+#include <regex.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
+
+/* Distinct optimization levels: -1, 0, 1, 2. */
+#define PCB_MAX_LEVELS 4
 
 /* How a .pyc says whether it is still valid (SPEC 5; PEP 552). */
 enum pcb_mode {
@@ -27,18 +31,34 @@ enum pcb_status {
 	PCB_STATUS_PENDING = 0, /* not started (or stopped by --fail-fast) */
 	PCB_STATUS_COMPILED,
 	PCB_STATUS_FAILED,
+	PCB_STATUS_SKIPPED, /* -u: every .pyc already valid */
+};
+
+/* --progress. */
+enum pcb_progress {
+	PCB_PROGRESS_AUTO = 0,
+	PCB_PROGRESS_ALWAYS,
+	PCB_PROGRESS_NEVER,
 };
 
 /* Everything the command line decides; filled by cli.c, read-only after. */
 struct pcb_options {
-	unsigned jobs;      /* worker count; 0 until resolved to online CPUs */
-	int optimize;       /* -1 (interpreter's level), 0, 1, 2 */
-	enum pcb_mode mode; /* PCB_MODE_DEFAULT until resolved */
+	unsigned jobs; /* worker count; 0 until resolved to online CPUs */
+	int optimize;  /* -1 (interpreter's level), 0, 1, 2: levels[0] */
+	int levels[PCB_MAX_LEVELS]; /* -o, sorted, duplicates dropped */
+	size_t nlevels;             /* at least 1 */
+	enum pcb_mode mode;         /* PCB_MODE_DEFAULT until resolved */
 	int quiet;
 	int fail_fast;
 	int reproducible; /* canonical marshal bytes (canonical.c) */
 	int verbose;
 	int null_list; /* -0: the stdin list is NUL-separated */
+	int hardlink_dupes;
+	int incremental;                          /* -u */
+	const char *ddir, *stripdir, *prependdir; /* -d, -s, -p (argv) */
+	regex_t *exclude;                         /* -x, owned, or NULL */
+	const char *report_path;                  /* --report, or NULL */
+	enum pcb_progress progress;
 	char **inputs; /* FILE and '-' arguments, borrowed from argv */
 	size_t ninputs;
 };
@@ -52,7 +72,9 @@ struct pcb_options {
 struct pcb_job {
 	size_t index; /* position in the input list */
 	char *path;   /* source path as given (owned) */
-	char *cfile;  /* target .pyc path (owned) */
+	char *dfile;  /* name given to compile(), or NULL for path (borrowed) */
+	char *cfiles[PCB_MAX_LEVELS]; /* target .pyc per level (owned) */
+	size_t ncfiles;
 
 	/* Filled by the read stage (source.c). */
 	char *source; /* source bytes (owned, NUL-terminated) */

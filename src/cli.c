@@ -12,15 +12,21 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cli.h"
+#include "dfile.h"
 #include "source.h"
+#include "walk.h"
 
 enum {
 	OPT_INVALIDATION_MODE = 256,
 	OPT_FAIL_FAST,
 	OPT_REPRODUCIBLE,
+	OPT_HARDLINK_DUPES,
+	OPT_REPORT,
+	OPT_PROGRESS,
 };
 
 static const struct option long_options[] = {
@@ -31,6 +37,11 @@ static const struct option long_options[] = {
 	{ "invalidation-mode", required_argument, NULL, OPT_INVALIDATION_MODE },
 	{ "fail-fast", no_argument, NULL, OPT_FAIL_FAST },
 	{ "reproducible", no_argument, NULL, OPT_REPRODUCIBLE },
+	{ "hardlink-dupes", no_argument, NULL, OPT_HARDLINK_DUPES },
+	{ "incremental", no_argument, NULL, 'u' },
+	{ "report", required_argument, NULL, OPT_REPORT },
+	{ "progress", required_argument, NULL, OPT_PROGRESS },
+	{ "verbose", no_argument, NULL, 'v' },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 	{ NULL, 0, NULL, 0 },
@@ -40,14 +51,26 @@ void
 pcb_cli_usage(FILE *out)
 {
 	fputs(
-	    "Usage: pycompile-batch [OPTION]... [FILE|-]...\n"
+	    "Usage: pycompile-batch [OPTION]... [FILE|DIR|-]...\n"
 	    "Byte-compile Python sources to .pyc files in parallel, exactly as\n"
 	    "py_compile.compile() would, and exit 1 if any file failed.\n"
+	    "A DIR argument is walked for *.py files as compileall walks it.\n"
 	    "\n"
 	    "  -                        read the file list from standard input, one per line\n"
 	    "  -0, --null               the standard-input list is NUL-separated\n"
 	    "  -j, --jobs=N             N workers (0, the default: one per online CPU)\n"
-	    "  -o, --optimize=LEVEL     -1 (the interpreter's level, PYTHONOPTIMIZE), 0, 1 or 2\n"
+	    "  -o, --optimize=LEVEL     -1 (the interpreter's level, PYTHONOPTIMIZE), 0, 1 or 2;\n"
+	    "                           repeat for several .pyc files per source\n"
+	    "      --hardlink-dupes     with several -o: hard-link identical .pyc files\n"
+	    "  -d DIR                   store DIR/name as the file name in the code\n"
+	    "                           (for a directory argument: DIR replaces it)\n"
+	    "  -s DIR                   strip DIR from the stored file name\n"
+	    "  -p DIR                   prepend DIR to the stored file name (after -s)\n"
+	    "  -x REGEX                 skip paths REGEX matches (POSIX extended regex)\n"
+	    "  -u, --incremental        skip a file whose .pyc files are all valid already\n"
+	    "      --report=FILE        write a JSON report of every file to FILE\n"
+	    "      --progress=WHEN      auto (default: stderr is a terminal), always, never\n"
+	    "  -v, --verbose            print \"Compiling 'path'...\" lines and a summary\n"
 	    "      --invalidation-mode=MODE\n"
 	    "                           timestamp, checked-hash or unchecked-hash (default:\n"
 	    "                           checked-hash if SOURCE_DATE_EPOCH is set, else timestamp)\n"
@@ -59,7 +82,7 @@ pcb_cli_usage(FILE *out)
 	    "  -V, --version            show the version and the linked Python's, and exit\n"
 	    "\n"
 	    "Exit status: 0 all files compiled, 1 some file failed, 2 usage error or the\n"
-	    "Python runtime could not start.\n",
+	    "Python runtime could not start, 128+N stopped by signal N.\n",
 	    out);
 }
 
@@ -103,9 +126,11 @@ online_cpus(void)
 enum pcb_cli_action
 pcb_cli_parse(int argc, char **argv, struct pcb_options *opt, char **cause)
 {
-	const char *sde;
+	const char *sde, *rx = NULL;
+	int seen[PCB_MAX_LEVELS + 1] = { 0 }; /* level + 1 */
+	size_t nopt = 0;
 	long v;
-	int c;
+	int c, err;
 
 	memset(opt, 0, sizeof *opt);
 	opt->optimize = -1;
@@ -113,8 +138,8 @@ pcb_cli_parse(int argc, char **argv, struct pcb_options *opt, char **cause)
 
 	opterr = 0;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, ":j:0qo:hV", long_options, NULL)) !=
-	    -1) {
+	while ((c = getopt_long(argc, argv, ":j:0qo:d:s:p:x:uvhV", long_options,
+		    NULL)) != -1) {
 		switch (c) {
 		case 'j':
 			if (parse_int(optarg, 0, 1024, &v) < 0) {
@@ -140,7 +165,47 @@ pcb_cli_parse(int argc, char **argv, struct pcb_options *opt, char **cause)
 					optarg);
 				return PCB_CLI_USAGE_ERROR;
 			}
-			opt->optimize = (int)v;
+			seen[v + 1] = 1;
+			nopt++;
+			break;
+		case 'd':
+			opt->ddir = optarg;
+			break;
+		case 's':
+			opt->stripdir = optarg;
+			break;
+		case 'p':
+			opt->prependdir = optarg;
+			break;
+		case 'x':
+			rx = optarg;
+			break;
+		case 'u':
+			opt->incremental = 1;
+			break;
+		case 'v':
+			opt->verbose = 1;
+			break;
+		case OPT_HARDLINK_DUPES:
+			opt->hardlink_dupes = 1;
+			break;
+		case OPT_REPORT:
+			opt->report_path = optarg;
+			break;
+		case OPT_PROGRESS:
+			if (strcmp(optarg, "auto") == 0)
+				opt->progress = PCB_PROGRESS_AUTO;
+			else if (strcmp(optarg, "always") == 0)
+				opt->progress = PCB_PROGRESS_ALWAYS;
+			else if (strcmp(optarg, "never") == 0)
+				opt->progress = PCB_PROGRESS_NEVER;
+			else {
+				*cause = format_cause("invalid progress "
+						      "'%s' (auto, always or "
+						      "never)",
+				    optarg);
+				return PCB_CLI_USAGE_ERROR;
+			}
 			break;
 		case OPT_INVALIDATION_MODE:
 			if (strcmp(optarg, "timestamp") == 0)
@@ -185,6 +250,46 @@ pcb_cli_parse(int argc, char **argv, struct pcb_options *opt, char **cause)
 	opt->inputs = argv + optind;
 	opt->ninputs = (size_t)(argc - optind);
 
+	/* compileall: sorted(set(optimize)), default [-1]. */
+	for (int l = -1; l <= 2; l++)
+		if (seen[l + 1])
+			opt->levels[opt->nlevels++] = l;
+	if (opt->nlevels == 0)
+		opt->levels[opt->nlevels++] = -1;
+	opt->optimize = opt->levels[0];
+	/* compileall's parser.error words; it counts -o options given. */
+	if (opt->hardlink_dupes && (nopt < 2 || opt->nlevels < 2)) {
+		*cause =
+		    format_cause("Hardlinking of duplicated bytecode makes "
+				 "sense only for more than one "
+				 "optimization level");
+		return PCB_CLI_USAGE_ERROR;
+	}
+	if (opt->ddir != NULL &&
+	    (opt->stripdir != NULL || opt->prependdir != NULL)) {
+		*cause = format_cause(
+		    "-d cannot be used in combination with -s or -p");
+		return PCB_CLI_USAGE_ERROR;
+	}
+	if (rx != NULL) {
+		if ((opt->exclude = malloc(sizeof *opt->exclude)) == NULL) {
+			*cause = format_cause("out of memory");
+			return PCB_CLI_USAGE_ERROR;
+		}
+		if ((err = regcomp(opt->exclude, rx,
+			 REG_EXTENDED | REG_NOSUB)) != 0) {
+			char buf[256];
+
+			regerror(err, opt->exclude, buf, sizeof buf);
+			free(opt->exclude);
+			opt->exclude = NULL;
+			*cause = format_cause("invalid regular expression "
+					      "'%s': %s",
+			    rx, buf);
+			return PCB_CLI_USAGE_ERROR;
+		}
+	}
+
 	if (opt->jobs == 0)
 		opt->jobs = online_cpus();
 	/* py_compile's _get_default_invalidation_mode. */
@@ -197,16 +302,81 @@ pcb_cli_parse(int argc, char **argv, struct pcb_options *opt, char **cause)
 	return PCB_CLI_RUN;
 }
 
+/* One path to compile: drop it if -x matches, else add it with its dfile. */
+static int
+add_path(const struct pcb_options *opt, struct pcb_inputs *in, const char *path,
+    const char *ddir, const char *stripdir, const char *prependdir)
+{
+	char *dfile = NULL;
+	int mismatch, ret;
+
+	/* compileall: rx.search(fullname) before anything else. */
+	if (opt->exclude != NULL &&
+	    regexec(opt->exclude, path, 0, NULL, 0) == 0)
+		return pcb_list_add(&in->excluded, path, strlen(path));
+	if ((ret = pcb_dfile_compute(path, ddir, stripdir, prependdir, &dfile,
+		 &mismatch)) < 0)
+		return ret;
+	if (mismatch) {
+		char *note = format_cause("The stripdir path '%s' is not a "
+					  "valid prefix for source path '%s'; "
+					  "ignoring",
+		    stripdir, path);
+
+		ret = note ? pcb_list_add(&in->notes, note, strlen(note)) :
+			     -ENOMEM;
+		free(note);
+		if (ret < 0)
+			goto out;
+	}
+	if ((ret = pcb_list_add(&in->paths, path, strlen(path))) < 0)
+		goto out;
+	ret = dfile ? pcb_list_add(&in->dfiles, dfile, strlen(dfile)) :
+		      pcb_list_add(&in->dfiles, path, strlen(path));
+out:
+	free(dfile);
+	return ret;
+}
+
+/* A directory argument: compile_dir turns -d into -s DIR -p DDIR. */
+static int
+add_dir(const struct pcb_options *opt, struct pcb_inputs *in, const char *dir)
+{
+	struct pcb_list files = { 0 }, unlisted = { 0 };
+	const char *strip = opt->stripdir, *prepend = opt->prependdir;
+	int ret;
+
+	if (opt->ddir != NULL) {
+		strip = dir;
+		prepend = opt->ddir;
+	}
+	ret = pcb_walk_dir(dir, PCB_WALK_MAXLEVELS, &files, &unlisted);
+	for (size_t i = 0; ret == 0 && i < unlisted.len; i++) {
+		char *note = format_cause("Can't list '%s'", unlisted.items[i]);
+
+		ret = note ? pcb_list_add(&in->notes, note, strlen(note)) :
+			     -ENOMEM;
+		free(note);
+	}
+	for (size_t i = 0; ret == 0 && i < files.len; i++)
+		ret = add_path(opt, in, files.items[i], NULL, strip, prepend);
+	pcb_list_fini(&files);
+	pcb_list_fini(&unlisted);
+	return ret;
+}
+
 int
-pcb_cli_collect(const struct pcb_options *opt, struct pcb_list *paths,
+pcb_cli_collect(const struct pcb_options *opt, struct pcb_inputs *in,
     char **cause)
 {
-	int stdin_read = 0, ret;
+	struct pcb_list listed = { 0 };
+	struct stat st;
+	int stdin_read = 0, ret = 0;
 
-	for (size_t i = 0; i < opt->ninputs; i++) {
-		const char *in = opt->inputs[i];
+	for (size_t i = 0; ret == 0 && i < opt->ninputs; i++) {
+		const char *arg = opt->inputs[i];
 
-		if (strcmp(in, "-") == 0) {
+		if (strcmp(arg, "-") == 0) {
 			char *buf;
 			size_t len;
 
@@ -220,15 +390,37 @@ pcb_cli_collect(const struct pcb_options *opt, struct pcb_list *paths,
 				    strerror(-ret));
 				return -1;
 			}
-			ret = pcb_list_parse(paths, buf, len,
+			ret = pcb_list_parse(&listed, buf, len,
 			    opt->null_list ? '\0' : '\n');
 			free(buf);
-		} else
-			ret = pcb_list_add(paths, in, strlen(in));
-		if (ret < 0) {
-			*cause = format_cause("out of memory");
-			return -1;
-		}
+			/* Listed paths are files, as py_compile takes them. */
+			for (size_t k = 0; ret == 0 && k < listed.len; k++)
+				ret = add_path(opt, in, listed.items[k],
+				    opt->ddir, opt->stripdir, opt->prependdir);
+			pcb_list_fini(&listed);
+		} else if (stat(arg, &st) == 0 && S_ISDIR(st.st_mode))
+			ret = add_dir(opt, in, arg);
+		else
+			ret = add_path(opt, in, arg, opt->ddir, opt->stripdir,
+			    opt->prependdir);
+	}
+	if (ret < 0) {
+		*cause = format_cause("out of memory");
+		return -1;
 	}
 	return 0;
+}
+
+void
+pcb_cli_fini(struct pcb_options *opt, struct pcb_inputs *in)
+{
+	if (opt->exclude != NULL) {
+		regfree(opt->exclude);
+		free(opt->exclude);
+		opt->exclude = NULL;
+	}
+	pcb_list_fini(&in->paths);
+	pcb_list_fini(&in->dfiles);
+	pcb_list_fini(&in->excluded);
+	pcb_list_fini(&in->notes);
 }

@@ -28,11 +28,23 @@ enum pcb_cli_action pcb_cli_parse(int argc, char **argv,
 /* Prints --help to out. */
 void pcb_cli_usage(FILE *out);
 
+/* What the arguments expand to; every list is owned. */
+struct pcb_inputs {
+	struct pcb_list paths;    /* sources to compile, in input order */
+	struct pcb_list dfiles;   /* per path: the name given to compile() */
+	struct pcb_list excluded; /* paths -x matched */
+	struct pcb_list notes;    /* warnings for the user, one line each */
+};
+
 /*
- * Expands the inputs into paths: a FILE is taken as it is, "-" reads the
- * list from standard input.  Returns 0 or -1 with *cause.
+ * Expands the inputs: a FILE is taken as it is, a DIR is walked (walk.c),
+ * "-" reads the list of files from standard input; -x drops paths, -d/-s/-p
+ * give each its stored name (dfile.c).  Returns 0 or -1 with *cause.
  */
-int pcb_cli_collect(const struct pcb_options *opt, struct pcb_list *paths,
+int pcb_cli_collect(const struct pcb_options *opt, struct pcb_inputs *in,
     char **cause);
+
+/* Frees what parse and collect allocated. */
+void pcb_cli_fini(struct pcb_options *opt, struct pcb_inputs *in);
 
 #endif

@@ -30,6 +30,7 @@
 #include <uv.h>
 
 #include "canonical.h"
+#include "dupes.h"
 #include "interp.h"
 #include "jobs.h"
 #include "pyc.h"
@@ -93,7 +94,7 @@ struct engine {
 
 	/* Main thread only. */
 	size_t submitted, reported, window;
-	struct pcb_report report;
+	struct pcb_report *report; /* the caller's */
 };
 
 /* Threadpool: compute the target, read and hash; queue for a compiler. */
@@ -103,10 +104,12 @@ read_work(uv_work_t *req)
 	struct engine *eng = req->data;
 	struct read_req *rr = (struct read_req *)req;
 	struct pcb_job *job = rr->job;
-	int ret;
+	int ret = 0;
 
-	ret = pcb_pyc_cache_path(&eng->tags, job->path, eng->opt->optimize,
-	    &job->cfile);
+	for (size_t i = 0; ret == 0 && i < eng->opt->nlevels; i++)
+		if ((ret = pcb_pyc_cache_path(&eng->tags, job->path,
+			 eng->opt->levels[i], &job->cfiles[i])) == 0)
+			job->ncfiles++;
 	if (ret < 0)
 		job->errnum = ret;
 	else
@@ -125,20 +128,84 @@ read_done(uv_work_t *req, int status)
 	/* Nothing to do: the job is already with the compilers. */
 }
 
+/* Keeps the first write (or link) failure of a job. */
+static void
+set_write_error(struct pcb_job *job, struct pcb_write_error *werr)
+{
+	job->errnum = werr->errnum;
+	job->err_path = werr->path;
+	job->err_path2 = werr->path2;
+}
+
+/* Adds w (owned, taken) after the job's warnings.  Returns 0 or -ENOMEM. */
+static int
+append_warnings(struct pcb_job *job, char *w)
+{
+	size_t a, b;
+	char *both;
+
+	if (job->warnings == NULL) {
+		job->warnings = w;
+		return 0;
+	}
+	a = strlen(job->warnings);
+	b = strlen(w);
+	if ((both = realloc(job->warnings, a + b + 1)) == NULL) {
+		free(w);
+		job->errnum = -ENOMEM;
+		return -ENOMEM;
+	}
+	memcpy(both + a, w, b + 1);
+	job->warnings = both;
+	free(w);
+	return 0;
+}
+
 /*
- * --reproducible: the canonical form of the marshal data (canonical.c), or a
- * failure of the job, in py_compile's "Sorry: ..." style, if Python wrote
- * something the rewrite does not know.
+ * What one level writes: Python's marshal bytes, or with --reproducible their
+ * canonical form (canonical.c).  Freeing the code needs the GIL.
+ */
+struct level_bytes {
+	struct pcb_code code;
+	uint8_t *canon; /* owned; NULL without --reproducible */
+	size_t canon_len;
+};
+
+static const char *
+level_data(const struct level_bytes *b)
+{
+	return b->canon ? (const char *)b->canon : b->code.data;
+}
+
+static size_t
+level_len(const struct level_bytes *b)
+{
+	return b->canon ? b->canon_len : b->code.len;
+}
+
+/* GIL: drops the bytes; accepts empty ones. */
+static void
+level_free(struct level_bytes *b)
+{
+	pcb_interp_code_free(&b->code);
+	free(b->canon);
+	b->canon = NULL;
+	b->canon_len = 0;
+}
+
+/*
+ * --reproducible: the canonical form of the marshal data, or a failure of
+ * the job, in py_compile's "Sorry: ..." style, if Python wrote something the
+ * rewrite does not know.  Returns 0 or -1.
  */
 static int
-make_canonical(struct pcb_job *job, const struct pcb_code *code,
-    uint8_t **canon, size_t *canon_len)
+make_canonical(struct pcb_job *job, struct level_bytes *b)
 {
 	char buf[160];
 	int ret;
 
-	ret = pcb_canonical_rewrite((const uint8_t *)code->data, code->len,
-	    canon, canon_len);
+	ret = pcb_canonical_rewrite((const uint8_t *)b->code.data, b->code.len,
+	    &b->canon, &b->canon_len);
 	if (ret < 0) {
 		snprintf(buf, sizeof buf,
 		    "Sorry: --reproducible cannot rewrite the marshal data: %s",
@@ -146,49 +213,88 @@ make_canonical(struct pcb_job *job, const struct pcb_code *code,
 		job->message = strdup(buf);
 		if (job->message == NULL)
 			job->errnum = -ENOMEM;
+		return -1;
 	}
-	return ret;
+	return 0;
 }
 
 /*
- * Worker, no GIL held on entry or exit: compile under the GIL, write without
- * it (so that, on 3.11's shared GIL, others compile meanwhile), and set the
- * outcome.
+ * One level: compile under the GIL, write without it (so that, on 3.11's
+ * shared GIL, others compile meanwhile).  With --hardlink-dupes, bytes equal
+ * to the previous level's are linked, not written.  *prev holds the previous
+ * level's bytes and gets this one's.  Returns 0 or -1 (the job failed).
  */
-static void
-compile_job(struct engine *eng, struct pcb_interp *in, struct pcb_job *job)
+static int
+compile_level(struct engine *eng, struct pcb_interp *in, struct pcb_job *job,
+    size_t level, struct level_bytes *prev)
 {
 	uint8_t head[PCB_PYC_HEADER_SIZE];
 	struct pcb_write_error werr = { 0 };
-	struct pcb_code code = { 0 };
-	uint8_t *canon = NULL;
-	size_t canon_len = 0;
-	int ret = -1;
+	struct level_bytes cur = { 0 };
+	const char *cfile = job->cfiles[level];
+	char *warnings = NULL;
+	int ret;
 
-	pcb_interp_relock(in);
-	if (job->message == NULL && job->errnum == 0)
-		ret = pcb_interp_compile(in, job->source, job->source_len,
-		    job->path, eng->opt->optimize, &code, &job->message,
-		    &job->warnings);
-	pcb_interp_unlock(in);
-
-	if (ret == 0 && eng->opt->reproducible)
-		ret = make_canonical(job, &code, &canon, &canon_len);
-	if (ret == 0) {
-		pcb_pyc_header(head, eng->rt.magic, eng->opt->mode, job->mtime,
-		    job->size, job->hash);
-		if (pcb_write_pyc(job->cfile, head, sizeof head,
-			canon ? (const char *)canon : code.data,
-			canon ? canon_len : code.len, job->st_mode,
-			&werr) < 0) {
-			job->errnum = werr.errnum;
-			job->err_path = werr.path;
-			job->err_path2 = werr.path2;
-		}
+	/* py_compile checks each target when that level's turn comes. */
+	if (level > 0 &&
+	    (ret = pcb_write_check_target(cfile, &job->message)) < 0) {
+		if (job->message == NULL)
+			job->errnum = ret;
+		return -1;
 	}
-	if (code.obj != NULL || (job->message == NULL && job->errnum != 0)) {
+	pcb_interp_relock(in);
+	ret = pcb_interp_compile(in, job->source, job->source_len,
+	    job->dfile ? job->dfile : job->path, eng->opt->levels[level],
+	    &cur.code, &job->message, &warnings);
+	pcb_interp_unlock(in);
+	/* py_compile warns once per level: keep every level's warnings. */
+	if (warnings != NULL && append_warnings(job, warnings) < 0)
+		ret = -1;
+	if (ret == 0 && eng->opt->reproducible)
+		ret = make_canonical(job, &cur);
+	if (ret < 0) {
+		if (cur.code.obj != NULL) {
+			pcb_interp_relock(in);
+			level_free(&cur);
+			pcb_interp_unlock(in);
+		}
+		return -1;
+	}
+
+	pcb_pyc_header(head, eng->rt.magic, eng->opt->mode, job->mtime,
+	    job->size, job->hash);
+	if (level > 0 && eng->opt->hardlink_dupes && prev->code.obj != NULL &&
+	    level_len(prev) == level_len(&cur) &&
+	    memcmp(level_data(prev), level_data(&cur), level_len(&cur)) == 0)
+		ret = pcb_dupes_link(job->cfiles[level - 1], cfile, &werr);
+	else
+		ret = pcb_write_pyc(cfile, head, sizeof head, level_data(&cur),
+		    level_len(&cur), job->st_mode, &werr);
+	pcb_interp_relock(in);
+	level_free(prev);
+	pcb_interp_unlock(in);
+	*prev = cur;
+	if (ret < 0) {
+		set_write_error(job, &werr);
+		return -1;
+	}
+	return 0;
+}
+
+/* Worker, no GIL held on entry or exit: every level, then the outcome. */
+static void
+compile_job(struct engine *eng, struct pcb_interp *in, struct pcb_job *job)
+{
+	struct level_bytes prev = { 0 };
+
+	if (job->message == NULL && job->errnum == 0)
+		for (size_t i = 0; i < job->ncfiles; i++)
+			if (compile_level(eng, in, job, i, &prev) < 0)
+				break;
+	if (prev.code.obj != NULL ||
+	    (job->message == NULL && job->errnum != 0)) {
 		pcb_interp_relock(in);
-		pcb_interp_code_free(&code);
+		level_free(&prev);
 		if (job->message == NULL && job->errnum != 0)
 			job->message = pcb_interp_oserror_text(job->errnum,
 			    job->err_path, job->err_path2);
@@ -196,7 +302,6 @@ compile_job(struct engine *eng, struct pcb_interp *in, struct pcb_job *job)
 	}
 	job->status = job->message || job->errnum ? PCB_STATUS_FAILED :
 						    PCB_STATUS_COMPILED;
-	free(canon);
 	free(job->source);
 	job->source = NULL;
 }
@@ -218,13 +323,13 @@ next_ready(const struct engine *eng)
 static int
 earlier_same_target(const struct engine *eng, const struct pcb_job *job)
 {
-	if (job->cfile == NULL)
+	if (job->ncfiles == 0)
 		return 0;
 	for (size_t i = 0; i < eng->nworkers; i++) {
 		const struct pcb_job *o = eng->workers[i].current;
 
-		if (o != NULL && o->index < job->index && o->cfile != NULL &&
-		    strcmp(o->cfile, job->cfile) == 0)
+		if (o != NULL && o->index < job->index && o->ncfiles > 0 &&
+		    strcmp(o->cfiles[0], job->cfiles[0]) == 0)
 			return 1;
 	}
 	return 0;
@@ -259,7 +364,7 @@ worker_main(void *arg)
 		skip = (eng->opt->fail_fast && eng->failed_seen) || eng->signo;
 		uv_mutex_unlock(&eng->lock);
 
-		if (skip) {
+		if (skip || job->status == PCB_STATUS_SKIPPED) {
 			free(job->source);
 			job->source = NULL;
 		} else
@@ -297,14 +402,18 @@ submit_reads(struct engine *eng, size_t ndone, int stop)
 static void
 free_job(struct pcb_job *job)
 {
-	free(job->cfile);
+	for (size_t i = 0; i < job->ncfiles; i++) {
+		free(job->cfiles[i]);
+		job->cfiles[i] = NULL;
+	}
+	job->ncfiles = 0;
 	free(job->source);
 	free(job->err_path);
 	free(job->err_path2);
 	free(job->message);
 	free(job->warnings);
-	job->cfile = job->source = job->err_path = job->err_path2 =
-	    job->message = job->warnings = NULL;
+	job->source = job->err_path = job->err_path2 = job->message =
+	    job->warnings = NULL;
 }
 
 /* Main thread: report what is done, in order; feed more; stop at the end. */
@@ -323,7 +432,7 @@ on_wake(uv_async_t *handle)
 		struct pcb_job *job = &eng->jobs[eng->reported++];
 
 		uv_mutex_unlock(&eng->lock);
-		pcb_report_job(&eng->report, job);
+		pcb_report_job(eng->report, job);
 		free_job(job);
 		uv_mutex_lock(&eng->lock);
 	}
@@ -403,7 +512,7 @@ start_worker(struct engine *eng, struct worker *w)
 
 static int
 engine_init(struct engine *eng, const struct pcb_options *opt, char **paths,
-    size_t npaths, char **cause)
+    char **dfiles, size_t npaths, char **cause)
 {
 	eng->opt = opt;
 	eng->njobs = npaths;
@@ -421,11 +530,10 @@ engine_init(struct engine *eng, const struct pcb_options *opt, char **paths,
 	for (size_t i = 0; i < npaths; i++) {
 		eng->jobs[i].index = i;
 		eng->jobs[i].path = paths[i]; /* borrowed from the caller */
+		eng->jobs[i].dfile = dfiles ? dfiles[i] : NULL;
 		eng->reqs[i].job = &eng->jobs[i];
 	}
 	eng->window = 8 * eng->nworkers + 16;
-	eng->report.err = stderr;
-	eng->report.quiet = opt->quiet;
 	if (getcwd(eng->cwd, sizeof eng->cwd) == NULL)
 		eng->cwd[0] = '\0';
 	if (uv_mutex_init(&eng->lock) != 0 ||
@@ -467,7 +575,7 @@ engine_fini(struct engine *eng)
 
 int
 pcb_jobs_run(const struct pcb_options *opt, const char *argv0, char **paths,
-    size_t npaths, char **cause)
+    char **dfiles, size_t npaths, struct pcb_report *rep, char **cause)
 {
 	struct engine eng = { 0 };
 	size_t i;
@@ -475,7 +583,8 @@ pcb_jobs_run(const struct pcb_options *opt, const char *argv0, char **paths,
 
 	if (npaths == 0)
 		return 0;
-	if (engine_init(&eng, opt, paths, npaths, cause) < 0)
+	eng.report = rep;
+	if (engine_init(&eng, opt, paths, dfiles, npaths, cause) < 0)
 		goto out;
 	if (pcb_interp_runtime_init(argv0, &eng.rt, cause) < 0)
 		goto err_after_loop;
@@ -487,6 +596,7 @@ pcb_jobs_run(const struct pcb_options *opt, const char *argv0, char **paths,
 	eng.src.mode = opt->mode;
 	eng.src.magic = eng.rt.magic;
 	eng.src.py_minor = eng.rt.py_minor;
+	eng.src.incremental = opt->incremental;
 
 	/* Reading starts first, so that it overlaps interpreter creation. */
 	size_threadpool(eng.nworkers);
@@ -524,7 +634,7 @@ pcb_jobs_run(const struct pcb_options *opt, const char *argv0, char **paths,
 	for (i = 0; i < eng.nworkers; i++)
 		if (eng.workers[i].started)
 			uv_thread_join(&eng.workers[i].thread);
-	ret = eng.signo ? 128 + eng.signo : eng.report.failed > 0 ? 1 : 0;
+	ret = eng.signo ? 128 + eng.signo : rep->failed > 0 ? 1 : 0;
 
 err_after_runtime:
 	for (i = 0; i < eng.nworkers; i++)

@@ -7,11 +7,13 @@
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "cli.h"
 #include "interp.h"
 #include "jobs.h"
 #include "list.h"
+#include "report.h"
 
 static int
 print_version(const char *argv0)
@@ -37,9 +39,10 @@ int
 main(int argc, char **argv)
 {
 	struct pcb_options opt;
-	struct pcb_list paths = { 0 };
+	struct pcb_inputs in = { 0 };
+	struct pcb_report rep = { 0 };
 	char *cause = NULL;
-	int status;
+	int status, ret;
 
 	switch (pcb_cli_parse(argc, argv, &opt, &cause)) {
 	case PCB_CLI_HELP:
@@ -50,25 +53,45 @@ main(int argc, char **argv)
 	case PCB_CLI_USAGE_ERROR:
 		fprintf(stderr, "%s: %s\n", PACKAGE_NAME, cause);
 		free(cause);
+		pcb_cli_fini(&opt, &in);
 		return 2;
 	case PCB_CLI_RUN:
 		break;
 	}
-	if (pcb_cli_collect(&opt, &paths, &cause) < 0) {
+	if (pcb_cli_collect(&opt, &in, &cause) < 0) {
 		status = 2;
 		goto out;
 	}
+	/* compileall's own warnings ("Can't list", stripdir), as it words them. */
+	for (size_t i = 0; !opt.quiet && i < in.notes.len; i++)
+		fprintf(stderr, "%s\n", in.notes.items[i]);
+	if ((ret = pcb_report_open(&rep, &opt, in.paths.items, in.paths.len)) <
+	    0) {
+		fprintf(stderr, "%s: cannot write the report %s: %s\n",
+		    PACKAGE_NAME, opt.report_path, strerror(-ret));
+		status = 2;
+		goto out;
+	}
+	for (size_t i = 0; i < in.excluded.len; i++)
+		pcb_report_excluded(&rep, in.excluded.items[i]);
 	/*
 	 * As Python does: a file over RLIMIT_FSIZE is an EFBIG error for that
 	 * file, and a closed stderr an EPIPE, not a silent death.
 	 */
 	signal(SIGXFSZ, SIG_IGN);
 	signal(SIGPIPE, SIG_IGN);
-	status = pcb_jobs_run(&opt, argv[0], paths.items, paths.len, &cause);
+	status = pcb_jobs_run(&opt, argv[0], in.paths.items, in.dfiles.items,
+	    in.paths.len, &rep, &cause);
+	if ((ret = pcb_report_close(&rep)) < 0) {
+		fprintf(stderr, "%s: cannot write the report %s: %s\n",
+		    PACKAGE_NAME, opt.report_path, strerror(-ret));
+		if (status == 0)
+			status = 1;
+	}
 out:
 	if (cause != NULL)
 		fprintf(stderr, "%s: %s\n", PACKAGE_NAME, cause);
 	free(cause);
-	pcb_list_fini(&paths);
+	pcb_cli_fini(&opt, &in);
 	return status;
 }

@@ -1,36 +1,210 @@
 /*
  * report.c: per-file outcome, in py_compile's words.  A message is printed
  * followed by exactly one newline, as "python -m py_compile" prints it.
+ * Also: -v lines in compileall's words ("Compiling 'path'..." on stdout,
+ * for each file that is compiled or fails, not for skipped ones), the
+ * closing summary, the --report JSON (doc/report.md) and the --progress line
+ * (stderr, redrawn at most ten times a second, erased before any message).
  */
 #include <config.h>
 
+#include <errno.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "report.h"
+#include "text.h"
+
+static double
+now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+int
+pcb_report_open(struct pcb_report *rep, const struct pcb_options *opt,
+    char **paths, size_t npaths)
+{
+	rep->err = stderr;
+	rep->out = stdout;
+	rep->quiet = opt->quiet;
+	rep->verbose = opt->verbose;
+	rep->paths = paths;
+	rep->npaths = npaths;
+	rep->t0 = now();
+	switch (opt->progress) {
+	case PCB_PROGRESS_ALWAYS:
+		rep->progress = 1;
+		break;
+	case PCB_PROGRESS_NEVER:
+		rep->progress = 0;
+		break;
+	case PCB_PROGRESS_AUTO:
+		rep->progress = !opt->quiet && isatty(STDERR_FILENO);
+		break;
+	}
+	if (opt->report_path != NULL) {
+		rep->json_path = opt->report_path;
+		if ((rep->json = fopen(opt->report_path, "w")) == NULL)
+			return -errno;
+		fputs("{\"version\": 1, \"files\": [", rep->json);
+	}
+	return 0;
+}
+
+/* Erases the progress line so that a message starts on a clean line. */
+static void
+erase_progress(struct pcb_report *rep)
+{
+	if (rep->drawn) {
+		fputs("\r\033[K", rep->err);
+		rep->drawn = 0;
+	}
+}
+
+static void
+draw_progress(struct pcb_report *rep, int force)
+{
+	double t = now(), elapsed = t - rep->t0, rate;
+	size_t done = rep->nreported;
+
+	if (!rep->progress || (!force && t - rep->last_draw < 0.1))
+		return;
+	rep->last_draw = t;
+	rate = elapsed > 0 ? (double)done / elapsed : 0;
+	fprintf(rep->err, "\r\033[K%zu/%zu files, %.0f files/s", done,
+	    rep->npaths, rate);
+	if (rate > 0 && done < rep->npaths)
+		fprintf(rep->err, ", ETA %.0f s",
+		    (double)(rep->npaths - done) / rate);
+	fflush(rep->err);
+	rep->drawn = 1;
+}
+
+static void
+json_record(struct pcb_report *rep, const char *path, const char *status,
+    const struct pcb_job *job)
+{
+	FILE *j = rep->json;
+
+	if (j == NULL)
+		return;
+	fputs(rep->json_records++ ? ",\n  " : "\n  ", j);
+	fputs("{\"path\": ", j);
+	pcb_text_json(j, path);
+	fprintf(j, ", \"status\": \"%s\", \"cfiles\": [", status);
+	for (size_t i = 0; job != NULL && i < job->ncfiles; i++) {
+		if (i > 0)
+			fputs(", ", j);
+		pcb_text_json(j, job->cfiles[i]);
+	}
+	fputs("], \"error\": ", j);
+	if (job != NULL && job->message != NULL)
+		pcb_text_json(j, job->message);
+	else
+		fputs("null", j);
+	fputc('}', j);
+}
+
+void
+pcb_report_excluded(struct pcb_report *rep, const char *path)
+{
+	rep->excluded++;
+	json_record(rep, path, "excluded", NULL);
+}
 
 void
 pcb_report_job(struct pcb_report *rep, const struct pcb_job *job)
 {
+	const char *status = "failed";
 	size_t n;
 
+	rep->nreported = job->index + 1;
+	if (!rep->quiet &&
+	    (job->warnings != NULL || job->status == PCB_STATUS_FAILED))
+		erase_progress(rep);
+	if (rep->verbose &&
+	    (job->status == PCB_STATUS_COMPILED ||
+		job->status == PCB_STATUS_FAILED)) {
+		erase_progress(rep);
+		fputs("Compiling ", rep->out);
+		pcb_text_repr(rep->out, job->path);
+		fputs("...\n", rep->out);
+		/* Keep stdout and stderr lines in order on one terminal. */
+		fflush(rep->out);
+	}
 	/* py_compile shows the compiler's warnings as they come, before any error. */
 	if (!rep->quiet && job->warnings != NULL)
 		fputs(job->warnings, rep->err);
 	switch (job->status) {
 	case PCB_STATUS_COMPILED:
 		rep->compiled++;
+		json_record(rep, job->path, "compiled", job);
+		draw_progress(rep, 0);
+		return;
+	case PCB_STATUS_SKIPPED:
+		rep->skipped++;
+		json_record(rep, job->path, "skipped", job);
+		draw_progress(rep, 0);
 		return;
 	case PCB_STATUS_PENDING:
 		rep->not_run++;
+		json_record(rep, job->path, "not-run", job);
+		draw_progress(rep, 0);
 		return;
 	case PCB_STATUS_FAILED:
 		rep->failed++;
+		json_record(rep, job->path, status, job);
 		break;
 	}
-	if (rep->quiet || job->message == NULL)
-		return;
-	n = strlen(job->message);
-	fputs(job->message, rep->err);
-	if (n == 0 || job->message[n - 1] != '\n')
-		fputc('\n', rep->err);
+	if (!rep->quiet && job->message != NULL) {
+		n = strlen(job->message);
+		fputs(job->message, rep->err);
+		if (n == 0 || job->message[n - 1] != '\n')
+			fputc('\n', rep->err);
+	}
+	draw_progress(rep, 0);
+}
+
+int
+pcb_report_close(struct pcb_report *rep)
+{
+	double elapsed;
+	int ret = 0;
+
+	/* --fail-fast: the paths never started. */
+	for (size_t i = rep->nreported; i < rep->npaths; i++) {
+		rep->not_run++;
+		json_record(rep, rep->paths[i], "not-run", NULL);
+	}
+	rep->nreported = rep->npaths;
+	if (rep->progress) {
+		draw_progress(rep, 1);
+		erase_progress(rep);
+	}
+	elapsed = now() - rep->t0;
+	if (rep->json != NULL) {
+		fprintf(rep->json,
+		    "\n], \"totals\": {\"files\": %zu, \"compiled\": %zu, "
+		    "\"skipped\": %zu, \"failed\": %zu, \"excluded\": %zu, "
+		    "\"not_run\": %zu, \"seconds\": %.3f}}\n",
+		    rep->npaths + rep->excluded, rep->compiled, rep->skipped,
+		    rep->failed, rep->excluded, rep->not_run, elapsed);
+		if (ferror(rep->json))
+			ret = -EIO;
+		if (fclose(rep->json) != 0 && ret == 0)
+			ret = -errno;
+		rep->json = NULL;
+	}
+	if (rep->verbose)
+		fprintf(rep->out,
+		    "%zu compiled, %zu skipped, %zu failed, %zu excluded in "
+		    "%.2f s\n",
+		    rep->compiled, rep->skipped, rep->failed, rep->excluded,
+		    elapsed);
+	return ret;
 }

@@ -1,6 +1,7 @@
 /*
  * report.h: what the user sees.  Main (loop) thread only: jobs are reported
- * strictly in input order, so logs do not depend on -j or on timing.
+ * strictly in input order, so logs do not depend on -j or on timing.  Main
+ * opens the report, the engine feeds it job by job, main closes it.
  */
 #ifndef PCB_REPORT_H
 #define PCB_REPORT_H
@@ -12,11 +13,39 @@
 
 struct pcb_report {
 	FILE *err; /* where messages go (stderr) */
-	int quiet;
-	size_t compiled, failed, not_run;
+	FILE *out; /* -v lines and the summary (stdout) */
+	int quiet, verbose, progress;
+	FILE *json; /* --report, or NULL */
+	const char *json_path;
+	int json_records; /* records written so far */
+	char **paths;     /* the input paths, for records never reported */
+	size_t npaths, nreported;
+	double t0, last_draw;
+	int drawn; /* a progress line is on the screen */
+	size_t compiled, failed, skipped, not_run, excluded;
 };
 
-/* Counts the job and prints its failure message, if any and not quiet. */
+/*
+ * Sets rep up for npaths paths (borrowed): opens --report's file, decides
+ * whether to draw progress.  Returns 0 or a negative errno (the file).
+ */
+int pcb_report_open(struct pcb_report *rep, const struct pcb_options *opt,
+    char **paths, size_t npaths);
+
+/* Records a path -x left out. */
+void pcb_report_excluded(struct pcb_report *rep, const char *path);
+
+/*
+ * Counts the job, prints its -v line and its failure message, if any and
+ * not quiet, writes its record and redraws the progress line.
+ */
 void pcb_report_job(struct pcb_report *rep, const struct pcb_job *job);
+
+/*
+ * Records every path never reported as not run, writes the totals and
+ * closes the JSON, prints the -v summary.  Returns 0 or a negative errno
+ * (writing the report failed).
+ */
+int pcb_report_close(struct pcb_report *rep);
 
 #endif

@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "fresh.h"
 #include "pyc.h"
 #include "siphash.h"
 #include "source.h"
@@ -54,13 +55,30 @@ pcb_source_read_fd(int fd, size_t hint, char **out, size_t *outlen)
 	return 0;
 }
 
+/* --incremental: are the .pyc files of every level already this header? */
+static int
+all_fresh(const struct pcb_source_cfg *cfg, const struct pcb_job *job,
+    const struct stat *st)
+{
+	uint8_t head[PCB_PYC_HEADER_SIZE];
+
+	pcb_pyc_header(head, cfg->magic, cfg->mode,
+	    pcb_pyc_mtime((int64_t)st->st_mtim.tv_sec, st->st_mtim.tv_nsec),
+	    (uint32_t)((uint64_t)st->st_size & 0xFFFFFFFFu), job->hash);
+	for (size_t i = 0; i < job->ncfiles; i++)
+		if (!pcb_fresh_check(job->cfiles[i], head))
+			return 0;
+	return 1;
+}
+
 int
 pcb_source_read(const struct pcb_source_cfg *cfg, struct pcb_job *job)
 {
 	struct stat st;
 	int fd, ret;
 
-	if ((ret = pcb_write_check_target(job->cfile, &job->message)) < 0) {
+	/* Later levels' targets are checked just before they are written. */
+	if ((ret = pcb_write_check_target(job->cfiles[0], &job->message)) < 0) {
 		if (job->message == NULL)
 			job->errnum = ret; /* no memory for the text */
 		goto err;
@@ -78,6 +96,13 @@ pcb_source_read(const struct pcb_source_cfg *cfg, struct pcb_job *job)
 	if (S_ISDIR(st.st_mode)) {
 		ret = -EISDIR;
 		goto err_after_open;
+	}
+	/* Timestamp mode needs no read to know the .pyc is fresh. */
+	if (cfg->incremental && cfg->mode == PCB_MODE_TIMESTAMP &&
+	    S_ISREG(st.st_mode) && all_fresh(cfg, job, &st)) {
+		close(fd);
+		job->status = PCB_STATUS_SKIPPED;
+		return 0;
 	}
 	ret =
 	    pcb_source_read_fd(fd, S_ISREG(st.st_mode) ? (size_t)st.st_size : 0,
@@ -98,6 +123,12 @@ pcb_source_read(const struct pcb_source_cfg *cfg, struct pcb_job *job)
 	if (cfg->mode != PCB_MODE_TIMESTAMP)
 		pcb_siphash_source(cfg->magic, cfg->py_minor, job->source,
 		    job->source_len, job->hash);
+	if (cfg->incremental && cfg->mode != PCB_MODE_TIMESTAMP &&
+	    all_fresh(cfg, job, &st)) {
+		free(job->source);
+		job->source = NULL;
+		job->status = PCB_STATUS_SKIPPED;
+	}
 	return 0;
 
 err_after_open:

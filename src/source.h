@@ -15,6 +15,7 @@ struct pcb_source_cfg {
 	enum pcb_mode mode;
 	uint32_t magic;
 	unsigned py_minor;
+	int incremental; /* -u: mark a job whose .pyc files are fresh SKIPPED */
 };
 
 /*
@@ -24,7 +25,9 @@ struct pcb_source_cfg {
 int pcb_source_read_fd(int fd, size_t hint, char **out, size_t *outlen);
 
 /*
- * Fills job->source, mtime, size, st_mode and hash.  On failure sets
+ * Fills job->source, mtime, size, st_mode and hash, or with -u sets
+ * job->status to PCB_STATUS_SKIPPED (and reads nothing more) when every
+ * job->cfiles[i] is already fresh (fresh.c).  On failure sets
  * job->errnum and job->err_path (an OS error) or job->message (a refused
  * target) and returns a negative errno.
  */

@@ -6,6 +6,7 @@
 #include <stddef.h>
 
 Suite *canonical_suite(void);
+Suite *batch_suite(void);
 Suite *list_suite(void);
 Suite *pyc_suite(void);
 Suite *siphash_suite(void);

@@ -1,11 +1,15 @@
 """Compare two trees of .pyc files made from identical source trees.
 
 usage: python compare.py TREE_A TREE_B
+       python compare.py --links TREE_A TREE_B
 
 Prints one line of counts: files, header-identical, byte-identical,
 code-equal (different marshal bytes but equal code objects, co_filename
 included, recursively), and lists every file that is in only one tree or
 differs.  Exits 1 on any header difference, missing file or unequal code.
+With --links, compares instead how the .pyc files are grouped by inode
+(hard links): prints the number of groups and exits 1 if the groupings of
+the relative paths differ.
 """
 import marshal
 import os
@@ -56,7 +60,29 @@ def same_code(a, b):
     return value_key(a) == value_key(b)
 
 
+def link_groups(top):
+    groups = {}
+    for rel, full in pycs(top).items():
+        st = os.stat(full)
+        groups.setdefault((st.st_dev, st.st_ino), []).append(rel)
+    return sorted(sorted(g) for g in groups.values())
+
+
+def links():
+    a, b = link_groups(sys.argv[2]), link_groups(sys.argv[3])
+    for g in a:
+        if g not in b:
+            print("only in %s: group %s" % (sys.argv[2], g))
+    for g in b:
+        if g not in a:
+            print("only in %s: group %s" % (sys.argv[3], g))
+    print("groups %d, linked groups %d" % (len(a), sum(len(g) > 1 for g in a)))
+    return 0 if a == b else 1
+
+
 def main():
+    if sys.argv[1] == "--links":
+        return links()
     a, b = pycs(sys.argv[1]), pycs(sys.argv[2])
     bad = 0
     for rel in sorted(set(a) ^ set(b)):

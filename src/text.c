@@ -1,0 +1,107 @@
+/*
+ * text.c: the two ways a path is shown.  People see Python's repr, as
+ * compileall's -v lines do; the JSON report needs valid JSON whatever bytes
+ * a file name holds, and uses the surrogate escape (PEP 383) for bytes that
+ * are not UTF-8.
+ */
+#include <config.h>
+
+#include <string.h>
+
+#include "text.h"
+
+int
+pcb_text_utf8(const unsigned char *s, unsigned long *cp)
+{
+	unsigned long c;
+	int n;
+
+	if (s[0] < 0x80) {
+		*cp = s[0];
+		return 1;
+	}
+	if (s[0] >= 0xC2 && s[0] <= 0xDF)
+		n = 2, c = s[0] & 0x1F;
+	else if (s[0] >= 0xE0 && s[0] <= 0xEF)
+		n = 3, c = s[0] & 0x0F;
+	else if (s[0] >= 0xF0 && s[0] <= 0xF4)
+		n = 4, c = s[0] & 0x07;
+	else
+		return 0;
+	for (int i = 1; i < n; i++) {
+		if ((s[i] & 0xC0) != 0x80)
+			return 0;
+		c = (c << 6) | (s[i] & 0x3F);
+	}
+	/* Overlong forms, surrogates and values past U+10FFFF are not UTF-8. */
+	if ((n == 3 && c < 0x800) || (n == 4 && c < 0x10000) ||
+	    (c >= 0xD800 && c <= 0xDFFF) || c > 0x10FFFF)
+		return 0;
+	*cp = c;
+	return n;
+}
+
+void
+pcb_text_repr(FILE *out, const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	char quote = strchr(s, '\'') && !strchr(s, '"') ? '"' : '\'';
+	unsigned long cp;
+	int n;
+
+	fputc(quote, out);
+	while (*p) {
+		n = pcb_text_utf8(p, &cp);
+		if (n == 0) {
+			fprintf(out, "\\udc%02x", *p);
+			p++;
+			continue;
+		}
+		if (cp == '\\' || cp == (unsigned long)quote)
+			fprintf(out, "\\%c", (int)cp);
+		else if (cp == '\t')
+			fputs("\\t", out);
+		else if (cp == '\n')
+			fputs("\\n", out);
+		else if (cp == '\r')
+			fputs("\\r", out);
+		else if (cp < 0x20 || (cp >= 0x7F && cp <= 0xA0) || cp == 0xAD)
+			fprintf(out, "\\x%02lx", cp);
+		else
+			fwrite(p, 1, (size_t)n, out);
+		p += n;
+	}
+	fputc(quote, out);
+}
+
+void
+pcb_text_json(FILE *out, const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	unsigned long cp;
+	int n;
+
+	fputc('"', out);
+	while (*p) {
+		n = pcb_text_utf8(p, &cp);
+		if (n == 0) {
+			fprintf(out, "\\udc%02x", *p);
+			p++;
+			continue;
+		}
+		if (cp == '"' || cp == '\\')
+			fprintf(out, "\\%c", (int)cp);
+		else if (cp == '\n')
+			fputs("\\n", out);
+		else if (cp == '\t')
+			fputs("\\t", out);
+		else if (cp == '\r')
+			fputs("\\r", out);
+		else if (cp < 0x20 || cp == 0x7F)
+			fprintf(out, "\\u%04lx", cp);
+		else
+			fwrite(p, 1, (size_t)n, out);
+		p += n;
+	}
+	fputc('"', out);
+}

@@ -1,0 +1,33 @@
+/*
+ * text.h: quoting file names for people and for JSON.  Pure C, any thread.
+ */
+#ifndef PCB_TEXT_H
+#define PCB_TEXT_H
+
+#include <stdio.h>
+
+/*
+ * Writes s as Python's repr() of os.fsdecode(s) writes it, as compileall
+ * prints "Compiling 'path'...": single quotes unless s holds ' and no ",
+ * backslash escapes for \\, the quote, \t, \n, \r and other ASCII controls
+ * (\xNN), C1 controls as \xNN, bytes that are not UTF-8 as \udcNN (the
+ * surrogate escape).  Other non-ASCII characters are written as they are
+ * (Python also escapes the few it calls unprintable, e.g. U+2028).
+ */
+void pcb_text_repr(FILE *out, const char *s);
+
+/*
+ * Writes s as a JSON string, quotes included: ", \\ and controls escaped
+ * (\n, \t, ... or \u00XX), valid UTF-8 kept, and each byte that is not part
+ * of valid UTF-8 written as the lone surrogate \udcNN, the escape Python's
+ * os.fsdecode uses, so that os.fsencode(json.loads(x)) gives the bytes back.
+ */
+void pcb_text_json(FILE *out, const char *s);
+
+/*
+ * The length of the valid UTF-8 sequence at s (1 to 4), or 0 when the byte
+ * at s does not start one.  *cp gets the code point.
+ */
+int pcb_text_utf8(const unsigned char *s, unsigned long *cp);
+
+#endif
