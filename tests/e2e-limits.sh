@@ -96,10 +96,7 @@ chmod -R u+rwx "$U" 2>/dev/null || true
 rm -rf "$U"
 
 # --- concurrent runs on one tree ---------------------------------------------
-stdlib=$("$PYTHON" -c 'import sysconfig; print(sysconfig.get_path("stdlib"))')
-mkdir -p "$W/tree"
-(cd "$stdlib" && tar cf - --exclude=site-packages --exclude=__pycache__ \
-    --exclude='*.pyc' .) | (cd "$W/tree" && tar xf - --wildcards '*.py')
+copy_stdlib "$W/tree"
 (cd "$W/tree" && find . -name '*.py' -printf '%P\0' | awk 'BEGIN { RS = "\0"; ORS = "\0" } NR % 3 == 0') >"$W/list"
 for round in 1 2 3; do
 	find "$W/tree" -name __pycache__ -type d -prune -exec rm -rf {} +

@@ -7,10 +7,7 @@
 . "$PCB_TESTDIR/lib.sh"
 unset SOURCE_DATE_EPOCH PYTHONOPTIMIZE PYTHONPYCACHEPREFIX || true
 
-stdlib=$("$PYTHON" -c 'import sysconfig; print(sysconfig.get_path("stdlib"))')
-mkdir -p "$W/src"
-(cd "$stdlib" && tar cf - --exclude=site-packages --exclude=__pycache__ \
-    --exclude='*.pyc' .) | (cd "$W/src" && tar xf - --wildcards '*.py')
+copy_stdlib "$W/src"
 (cd "$W/src" && find . -name '*.py' -printf '%P\0' | LC_ALL=C sort -z) >"$W/sorted"
 tr '\0' '\n' <"$W/sorted" | tac | tr '\n' '\0' >"$W/reversed"
 "$PYTHON" -c '

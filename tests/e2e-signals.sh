@@ -7,10 +7,7 @@
 . "$PCB_TESTDIR/lib.sh"
 unset SOURCE_DATE_EPOCH PYTHONOPTIMIZE PYTHONPYCACHEPREFIX || true
 
-stdlib=$("$PYTHON" -c 'import sysconfig; print(sysconfig.get_path("stdlib"))')
-mkdir -p "$W/src"
-(cd "$stdlib" && tar cf - --exclude=site-packages --exclude=__pycache__ \
-    --exclude='*.pyc' .) | (cd "$W/src" && tar xf - --wildcards '*.py')
+copy_stdlib "$W/src"
 (cd "$W/src" && find . -name '*.py' -printf '%P\0' | LC_ALL=C sort -z) >"$W/list"
 
 clean() { find "$W/src" -name __pycache__ -type d -prune -exec rm -rf {} +; }

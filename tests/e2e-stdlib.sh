@@ -4,10 +4,7 @@
 # py_compile.compile(), compared file by file and message by message.
 . "$PCB_TESTDIR/lib.sh"
 
-stdlib=$("$PYTHON" -c 'import sysconfig; print(sysconfig.get_path("stdlib"))')
-mkdir -p "$W/src"
-(cd "$stdlib" && tar cf - --exclude=site-packages --exclude=__pycache__ \
-    --exclude='*.pyc' .) | (cd "$W/src" && tar xf - --wildcards '*.py')
+copy_stdlib "$W/src"
 (cd "$W/src" && find . -name '*.py' -print0 | LC_ALL=C sort -z) >"$W/all"
 total=$(tr -cd '\0' <"$W/all" | wc -c)
 check "stdlib copy has files ($total)" [ "$total" -gt 500 ]

@@ -20,6 +20,15 @@ check() {
 }
 note() { sed 's/^/# /'; }
 
+# copy_stdlib DIR: the .py files of the linked Python's stdlib (its test
+# suite and deliberately broken files included, site-packages left out).
+copy_stdlib() {
+	mkdir -p "$1"
+	(cd "$("$PYTHON" -c 'import sysconfig; print(sysconfig.get_path("stdlib"))')" &&
+	    tar cf - --exclude=site-packages --exclude=__pycache__ --exclude='*.pyc' .) |
+	    (cd "$1" && tar xf - --wildcards '*.py')
+}
+
 # Python's cache path for a source, as py_compile computes it.
 cache_of() {
 	"$PYTHON" -c 'import importlib.util, sys; print(importlib.util.cache_from_source(sys.argv[1]))' "$1"
