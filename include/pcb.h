@@ -82,6 +82,8 @@ struct pcb_job {
 	uint32_t mtime;  /* header mtime, CPython's rounding (pyc.c) */
 	uint32_t size;   /* st_size & 0xFFFFFFFF */
 	mode_t st_mode;  /* source mode, or 0 if it could not be stat'ed */
+	dev_t dir_dev;   /* the source's directory, which holds __pycache__; */
+	ino_t dir_ino;   /* both 0 if it could not be stat'ed */
 	uint8_t hash[8]; /* SipHash of the source, for hash modes */
 
 	/* Any stage: a failure.  errnum < 0 is an OS error on err_path. */

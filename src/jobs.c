@@ -315,6 +315,29 @@ next_ready(const struct engine *eng)
 }
 
 /*
+ * Do two jobs write the same .pyc?  Spellings of one source ("p/m.py",
+ * "./p/m.py", "p/../p/m.py") give different strings for one file, so the
+ * test is the .pyc's name plus the identity of the source's directory.
+ * Where that is unknown, or a pycache prefix maps directories elsewhere,
+ * the name alone decides: a false match only makes one job wait.
+ */
+static int
+same_target(const struct engine *eng, const struct pcb_job *a,
+    const struct pcb_job *b)
+{
+	const char *na = strrchr(a->cfiles[0], '/');
+	const char *nb = strrchr(b->cfiles[0], '/');
+
+	na = na ? na + 1 : a->cfiles[0];
+	nb = nb ? nb + 1 : b->cfiles[0];
+	if (strcmp(na, nb) != 0)
+		return 0;
+	if (eng->tags.prefix != NULL || a->dir_ino == 0 || b->dir_ino == 0)
+		return 1;
+	return a->dir_dev == b->dir_dev && a->dir_ino == b->dir_ino;
+}
+
+/*
  * With lock held: is an earlier job, still in flight, writing the same .pyc?
  * One source listed under two spellings must be written in list order, so
  * that the last one wins, as with py_compile.  Only in-flight jobs can be
@@ -329,7 +352,7 @@ earlier_same_target(const struct engine *eng, const struct pcb_job *job)
 		const struct pcb_job *o = eng->workers[i].current;
 
 		if (o != NULL && o->index < job->index && o->ncfiles > 0 &&
-		    strcmp(o->cfiles[0], job->cfiles[0]) == 0)
+		    same_target(eng, o, job))
 			return 1;
 	}
 	return 0;

@@ -55,6 +55,35 @@ pcb_source_read_fd(int fd, size_t hint, char **out, size_t *outlen)
 	return 0;
 }
 
+/*
+ * The identity of the directory holding the source, and so its __pycache__:
+ * "p/m.py", "./p/m.py" and "p/../p/m.py" spell one target three ways.
+ */
+static void
+stat_dir(struct pcb_job *job)
+{
+	const char *slash = strrchr(job->path, '/');
+	char *dir;
+	struct stat st;
+	int ret;
+
+	if (slash == NULL)
+		ret = stat(".", &st);
+	else if (slash == job->path)
+		ret = stat("/", &st);
+	else if ((dir = strndup(job->path, (size_t)(slash - job->path))) ==
+	    NULL)
+		ret = -1;
+	else {
+		ret = stat(dir, &st);
+		free(dir);
+	}
+	if (ret == 0) {
+		job->dir_dev = st.st_dev;
+		job->dir_ino = st.st_ino;
+	}
+}
+
 /* --incremental: are the .pyc files of every level already this header? */
 static int
 all_fresh(const struct pcb_source_cfg *cfg, const struct pcb_job *job,
@@ -120,6 +149,7 @@ pcb_source_read(const struct pcb_source_cfg *cfg, struct pcb_job *job)
 	    pcb_pyc_mtime((int64_t)st.st_mtim.tv_sec, st.st_mtim.tv_nsec);
 	job->size = (uint32_t)((uint64_t)st.st_size & 0xFFFFFFFFu);
 	job->st_mode = st.st_mode;
+	stat_dir(job);
 	if (cfg->mode != PCB_MODE_TIMESTAMP)
 		pcb_siphash_source(cfg->magic, cfg->py_minor, job->source,
 		    job->source_len, job->hash);
