@@ -62,18 +62,8 @@ vs() {
 		not_ok "$name: messages differ"
 		diff "$d/msg.a" "$d/msg.b" | head -20 | note
 	fi
-	if "$PYTHON" "$PCB_TESTDIR/compare.py" "$d/a" "$d/b" >"$d/cmp" 2>&1; then
-		ok "$name: .pyc files match: $(tail -1 "$d/cmp")"
-	else
-		not_ok "$name: .pyc files differ"
-		tail -20 "$d/cmp" | note
-	fi
-	if "$PYTHON" "$PCB_TESTDIR/compare.py" --links "$d/a" "$d/b" >"$d/links" 2>&1; then
-		ok "$name: same hard-link groups: $(tail -1 "$d/links")"
-	else
-		not_ok "$name: hard-link groups differ"
-		tail -20 "$d/links" | note
-	fi
+	same_pyc "$name" "$d/cmp" "$d/a" "$d/b"
+	same_pyc "$name" "$d/links" "$d/a" "$d/b" --links
 	rm -rf "$d"
 }
 

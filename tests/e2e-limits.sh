@@ -80,12 +80,7 @@ if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null &&
 		not_ok "as nobody: messages differ"
 		diff "$U/err.a.n" "$U/err.b.n" | sed "s,$U,U,g" | note
 	fi
-	if "$PYTHON" "$PCB_TESTDIR/compare.py" "$U/a" "$U/b" >"$U/cmp" 2>&1; then
-		ok "as nobody: .pyc files match: $(tail -1 "$U/cmp")"
-	else
-		not_ok "as nobody: .pyc files differ"
-		tail -5 "$U/cmp" | note
-	fi
+	same_pyc "as nobody" "$U/cmp" "$U/a" "$U/b"
 	listing "$U/a" >"$U/ls.a"
 	listing "$U/b" >"$U/ls.b"
 	check "as nobody: same files and modes, nothing stray" cmp -s "$U/ls.a" "$U/ls.b"

@@ -66,12 +66,7 @@ run_pair() {
 		not_ok "$name: messages differ"
 		diff "$d/err.a.n" "$d/err.b.n" | head -20 | note
 	fi
-	if "$PYTHON" "$PCB_TESTDIR/compare.py" "$d/a" "$d/b" >"$d/cmp" 2>&1; then
-		ok "$name: .pyc files match: $(tail -1 "$d/cmp")"
-	else
-		not_ok "$name: .pyc files differ"
-		tail -20 "$d/cmp" | note
-	fi
+	same_pyc "$name" "$d/cmp" "$d/a" "$d/b"
 	grep '^code-equal' "$d/cmp" | note || true
 	listing "$d/a" >"$d/ls.a"
 	listing "$d/b" >"$d/ls.b"
@@ -80,6 +75,24 @@ run_pair() {
 	else
 		not_ok "$name: file listings differ"
 		diff "$d/ls.a" "$d/ls.b" | head -20 | note
+	fi
+}
+
+# same_pyc NAME OUT A B [--links]: tests/compare.py on the trees A and B,
+# its output kept in OUT; one TAP line with its summary, or its tail as a note.
+same_pyc() {
+	sp_name=$1 sp_out=$2
+	shift 2
+	if [ "${3:-}" = --links ]; then
+		sp_good="same hard-link groups" sp_bad="hard-link groups differ"
+	else
+		sp_good=".pyc files match" sp_bad=".pyc files differ"
+	fi
+	if "$PYTHON" "$PCB_TESTDIR/compare.py" ${3:+"$3"} "$1" "$2" >"$sp_out" 2>&1; then
+		ok "$sp_name: $sp_good: $(tail -1 "$sp_out")"
+	else
+		not_ok "$sp_name: $sp_bad"
+		tail -20 "$sp_out" | note
 	fi
 }
 
