@@ -72,14 +72,7 @@ if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null &&
 	rc_b=$?
 	set -e
 	check "as nobody: exit $rc_b, py_compile $rc_a" [ "$rc_a" = "$rc_b" ]
-	norm_tmp <"$U/err.a" >"$U/err.a.n"
-	norm_tmp <"$U/err.b" >"$U/err.b.n"
-	if cmp -s "$U/err.a.n" "$U/err.b.n"; then
-		ok "as nobody: messages identical ($(wc -l <"$U/err.a.n") lines)"
-	else
-		not_ok "as nobody: messages differ"
-		diff "$U/err.a.n" "$U/err.b.n" | sed "s,$U,U,g" | note
-	fi
+	same_messages "as nobody" "$U"
 	same_pyc "as nobody" "$U/cmp" "$U/a" "$U/b"
 	listing "$U/a" >"$U/ls.a"
 	listing "$U/b" >"$U/ls.b"

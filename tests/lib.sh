@@ -58,14 +58,7 @@ run_pair() {
 	rc_b=$?
 	set -e
 	check "$name: exit status $rc_b, py_compile $rc_a" [ "$rc_a" = "$rc_b" ]
-	norm_tmp <"$d/err.a" >"$d/err.a.n"
-	norm_tmp <"$d/err.b" >"$d/err.b.n"
-	if cmp -s "$d/err.a.n" "$d/err.b.n"; then
-		ok "$name: messages identical ($(wc -l <"$d/err.a.n") lines)"
-	else
-		not_ok "$name: messages differ"
-		diff "$d/err.a.n" "$d/err.b.n" | head -20 | note
-	fi
+	same_messages "$name" "$d"
 	same_pyc "$name" "$d/cmp" "$d/a" "$d/b"
 	grep '^code-equal' "$d/cmp" | note || true
 	listing "$d/a" >"$d/ls.a"
@@ -75,6 +68,19 @@ run_pair() {
 	else
 		not_ok "$name: file listings differ"
 		diff "$d/ls.a" "$d/ls.b" | head -20 | note
+	fi
+}
+
+# same_messages NAME DIR: DIR/err.a (py_compile) and DIR/err.b (us), temp
+# file names normalised, must be identical; the diff is shown as a note.
+same_messages() {
+	norm_tmp <"$2/err.a" >"$2/err.a.n"
+	norm_tmp <"$2/err.b" >"$2/err.b.n"
+	if cmp -s "$2/err.a.n" "$2/err.b.n"; then
+		ok "$1: messages identical ($(wc -l <"$2/err.a.n") lines)"
+	else
+		not_ok "$1: messages differ"
+		diff "$2/err.a.n" "$2/err.b.n" | head -20 | note
 	fi
 }
 
