@@ -1,11 +1,13 @@
 /*
  * pcb.h: the types every stage of pycompile-batch shares.
  *
- * The data path is arguments (cli.c, list.c) -> file jobs (jobs.c) ->
- * read+hash on the libuv threadpool (source.c) -> compile in one interpreter
- * per worker (interp.c) -> atomic write (write.c) -> messages in input order
- * (report.c).  A struct pcb_job carries one input file through all of it; the
- * engine owns the array of jobs and each stage owns the fields it fills.
+ * The data path is arguments (cli.c, list.c) -> file jobs (jobs.c, claimed
+ * in order by order.c) -> read+hash on the libuv threadpool (source.c) ->
+ * compile through a backend (backend.c: subinterpreters or worker processes)
+ * -> --reproducible rewrite (canonical.c) -> atomic write (write.c), the
+ * per-file part of it in pipeline.c -> messages in input order (report.c).
+ * A struct pcb_job carries one input file through all of it; the engine owns
+ * the array of jobs and each stage owns the fields it fills.
  */
 #ifndef PCB_H
 #define PCB_H
@@ -14,6 +16,8 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
+
+#include "backend.h"
 
 /* Distinct optimization levels: -1, 0, 1, 2. */
 #define PCB_MAX_LEVELS 4
@@ -59,24 +63,29 @@ struct pcb_options {
 	regex_t *exclude;                         /* -x, owned, or NULL */
 	const char *report_path;                  /* --report, or NULL */
 	enum pcb_progress progress;
+	enum pcb_backend_kind backend; /* --backend, PYCOMPILE_BATCH_BACKEND */
+	double timeout;                /* --timeout seconds, 0 for none */
 	char **inputs; /* FILE and '-' arguments, borrowed from argv */
 	size_t ninputs;
 };
 
 /*
  * One input file on its way to a .pyc.  Ownership: the engine allocates the
- * job and frees every pointer in it.  Each field is written by exactly one
- * stage and read only after the hand-off to the next stage (a queue protected
- * by a mutex), so no field needs its own lock.
+ * job and frees every pointer in it.  The stages run one after the other on
+ * a job, handing it on through order.c's states (under its mutex), so no
+ * field needs a lock of its own.  Each group of fields below names the
+ * stage that writes it; the failure fields are set by the first stage that
+ * fails, and later stages do nothing once they are set.
  */
 struct pcb_job {
+	/* Set by the engine before the run. */
 	size_t index; /* position in the input list */
 	char *path;   /* source path as given (owned) */
 	char *dfile;  /* name given to compile(), or NULL for path (borrowed) */
+
+	/* Filled by the read stage (jobs.c's read_work, source.c). */
 	char *cfiles[PCB_MAX_LEVELS]; /* target .pyc per level (owned) */
 	size_t ncfiles;
-
-	/* Filled by the read stage (source.c). */
 	char *source; /* source bytes (owned, NUL-terminated) */
 	size_t source_len;
 	uint32_t mtime;  /* header mtime, CPython's rounding (pyc.c) */
@@ -86,13 +95,16 @@ struct pcb_job {
 	ino_t dir_ino;   /* both 0 if it could not be stat'ed */
 	uint8_t hash[8]; /* SipHash of the source, for hash modes */
 
-	/* Any stage: a failure.  errnum < 0 is an OS error on err_path. */
+	/* The first stage that fails: errnum < 0 is an OS error on err_path. */
 	int errnum;
 	char *err_path;  /* owned */
 	char *err_path2; /* owned; rename's second path */
 	char *message;   /* final human text, py_compile's words (owned) */
-	char *warnings;  /* what the compiler warned, printed first (owned) */
 
+	/* The pipeline (pipeline.c), which also frees source. */
+	char *warnings; /* what the compiler warned, printed first (owned) */
+	/* SKIPPED by the read stage (-u), else COMPILED or FAILED by the
+	 * pipeline; PENDING when no worker took the job through it. */
 	enum pcb_status status;
 };
 

@@ -19,8 +19,10 @@
  * interns its names and identifier-like constants whatever the mark said.
  *
  * Pure C, no Python: any thread, no lock.  Layouts are those of
- * Python/marshal.c for marshal versions 4 (3.11 to 3.13) and 5 (3.14's
- * TYPE_SLICE).
+ * Python/marshal.c for marshal versions 4 (3.9 to 3.13) and 5 (3.14's
+ * TYPE_SLICE).  Only a code object's layout depends on the Python version
+ * (code_layouts below); the caller names the version, since the stream does
+ * not.
  */
 #include <config.h>
 
@@ -34,6 +36,34 @@
 /* marshal.c refuses deeper nesting too (MAX_MARSHAL_STACK_DEPTH). */
 #define MAX_DEPTH 2000
 #define NONE UINT32_MAX
+/* The Python 3 minor versions whose code objects we know. */
+#define MIN_MINOR 9
+#define MAX_MINOR 15
+
+/*
+ * A code object in the stream: after its type code, nints 32-bit fields,
+ * nbefore objects, co_firstlineno (32 bits), nafter objects, as
+ * w_complex_object() in Python/marshal.c writes them; checked against
+ * marshal.dumps() of 3.9 to 3.13, field by field.
+ */
+struct code_layout {
+	unsigned since; /* the first minor version written so */
+	uint8_t nints;
+	uint8_t nbefore;
+	uint8_t nafter;
+};
+
+static const struct code_layout code_layouts[] = {
+	/* 3.9, 3.10: argcount, posonlyargcount, kwonlyargcount, nlocals,
+	 * stacksize, flags; code, consts, names, varnames, freevars,
+	 * cellvars, filename, name; firstlineno; lnotab (3.9) or linetable
+	 * (3.10). */
+	{ 9, 6, 8, 1 },
+	/* 3.11 on: argcount, posonlyargcount, kwonlyargcount, stacksize,
+	 * flags; code, consts, names, localsplusnames, localspluskinds,
+	 * filename, name, qualname; firstlineno; linetable, exceptiontable. */
+	{ 11, 5, 8, 2 },
+};
 
 /* One object of the stream. */
 struct node {
@@ -55,6 +85,7 @@ struct class_state {
 };
 
 struct parse {
+	const struct code_layout *layout; /* of the Python that wrote in */
 	const uint8_t *in;
 	size_t len, pos;
 	struct node *nodes;
@@ -259,6 +290,29 @@ classify(struct parse *p, uint32_t i)
 	n->cls = i;
 }
 
+/* The bytes of node n that are its own, not its children's: all of them
+ * but for containers, which keep only their counts or fields. */
+static uint32_t
+payload_len(const struct parse *p, const struct node *n)
+{
+	switch (n->type) {
+	case ')':
+		return 1;
+	case '(':
+	case '[':
+	case '<':
+	case '>':
+		return 4;
+	case 'c':
+		return 4 * (uint32_t)p->layout->nints;
+	case '{':
+	case ':':
+		return 0;
+	default:
+		return (uint32_t)(p->pos - n->payload);
+	}
+}
+
 static int parse_object(struct parse *p, int depth, uint32_t *out);
 
 /* Parses n objects in a row as children of the node being parsed. */
@@ -353,18 +407,14 @@ parse_body(struct parse *p, uint32_t i, int depth)
 				return ret;
 		}
 	case 'c':
-		/* argcount, posonlyargcount, kwonlyargcount, stacksize, flags;
-		 * code, consts, names, localsplusnames, localspluskinds,
-		 * filename, name, qualname; firstlineno; linetable,
-		 * exceptiontable */
-		if ((ret = take(p, 5 * 4)) < 0)
+		if ((ret = take(p, (size_t)p->layout->nints * 4)) < 0)
 			return ret;
-		if ((ret = parse_kids(p, 8, depth + 1)) < 0)
+		if ((ret = parse_kids(p, p->layout->nbefore, depth + 1)) < 0)
 			return ret;
 		p->nodes[i].aux = (uint32_t)p->pos;
 		if ((ret = take(p, 4)) < 0)
 			return ret;
-		return parse_kids(p, 2, depth + 1);
+		return parse_kids(p, p->layout->nafter, depth + 1);
 	case ':': /* slice (3.14) */
 		return parse_kids(p, 3, depth + 1);
 	default:
@@ -420,16 +470,7 @@ parse_object(struct parse *p, int depth, uint32_t *out)
 		return ret;
 
 	n = &p->nodes[i];
-	if (strchr("([<>){c:", n->type) != NULL) {
-		n->plen = n->type == ')' ? 1 :
-		    (n->type == '(' || n->type == '[' || n->type == '<' ||
-			n->type == '>') ?
-					   4 :
-		    n->type == 'c' ? 20 :
-				     0;
-	} else {
-		n->plen = (uint32_t)(p->pos - n->payload);
-	}
+	n->plen = payload_len(p, n);
 	n->kids = (uint32_t)p->nkids;
 	n->nkids = (uint32_t)(p->nstack - base);
 	for (size_t k = base; k < p->nstack; k++)
@@ -493,7 +534,7 @@ emit_node(struct emit *e, uint32_t i)
 	put(e, &type, 1);
 	put(e, p->in + n->payload, n->plen);
 	for (uint32_t k = 0; k < n->nkids; k++) {
-		if (n->type == 'c' && k == 8)
+		if (n->type == 'c' && k == p->layout->nbefore)
 			put(e, p->in + n->aux, 4);
 		emit_node(e, p->kids[n->kids + k]);
 	}
@@ -501,9 +542,23 @@ emit_node(struct emit *e, uint32_t i)
 		put(e, "0", 1);
 }
 
+/* The code object layout of Python 3.py_minor, or NULL if unknown. */
+static const struct code_layout *
+code_layout(unsigned py_minor)
+{
+	const struct code_layout *l = NULL;
+
+	if (py_minor < MIN_MINOR || py_minor > MAX_MINOR)
+		return NULL;
+	for (size_t k = 0; k < sizeof code_layouts / sizeof *code_layouts; k++)
+		if (code_layouts[k].since <= py_minor)
+			l = &code_layouts[k];
+	return l;
+}
+
 int
-pcb_canonical_rewrite(const uint8_t *in, size_t len, uint8_t **out,
-    size_t *outlen)
+pcb_canonical_rewrite(const uint8_t *in, size_t len, unsigned py_minor,
+    uint8_t **out, size_t *outlen)
 {
 	struct parse p = { .in = in, .len = len };
 	struct emit e = { .p = &p };
@@ -513,7 +568,7 @@ pcb_canonical_rewrite(const uint8_t *in, size_t len, uint8_t **out,
 
 	*out = NULL;
 	*outlen = 0;
-	if (len >= UINT32_MAX / 4)
+	if ((p.layout = code_layout(py_minor)) == NULL || len >= UINT32_MAX / 4)
 		return -EINVAL;
 	/* At most one node per input byte; half full at worst. */
 	while (slots < 2 * len)

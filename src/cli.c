@@ -27,6 +27,8 @@ enum {
 	OPT_HARDLINK_DUPES,
 	OPT_REPORT,
 	OPT_PROGRESS,
+	OPT_BACKEND,
+	OPT_TIMEOUT,
 };
 
 static const struct option long_options[] = {
@@ -41,6 +43,8 @@ static const struct option long_options[] = {
 	{ "incremental", no_argument, NULL, 'u' },
 	{ "report", required_argument, NULL, OPT_REPORT },
 	{ "progress", required_argument, NULL, OPT_PROGRESS },
+	{ "backend", required_argument, NULL, OPT_BACKEND },
+	{ "timeout", required_argument, NULL, OPT_TIMEOUT },
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
@@ -71,6 +75,11 @@ pcb_cli_usage(FILE *out)
 	    "      --report=FILE        write a JSON report of every file to FILE\n"
 	    "      --progress=WHEN      auto (default: stderr is a terminal), always, never\n"
 	    "  -v, --verbose            print \"Compiling 'path'...\" lines and a summary\n"
+	    "      --backend=KIND       auto (default), subinterpreters (own-GIL\n"
+	    "                           interpreters in this process, Python 3.12+) or\n"
+	    "                           processes (one worker process per job)\n"
+	    "      --timeout=SECONDS    fail a file still compiling after SECONDS and\n"
+	    "                           replace its worker (processes backend)\n"
 	    "      --invalidation-mode=MODE\n"
 	    "                           timestamp, checked-hash or unchecked-hash (default:\n"
 	    "                           checked-hash if SOURCE_DATE_EPOCH is set, else timestamp)\n"
@@ -98,7 +107,7 @@ format_cause(const char *fmt, ...)
 	return strdup(buf);
 }
 
-/* A whole decimal number within [lo, hi]. */
+/* A whole decimal number within [lo, hi].  Returns 0 or -EINVAL. */
 static int
 parse_int(const char *s, long lo, long hi, long *out)
 {
@@ -108,7 +117,37 @@ parse_int(const char *s, long lo, long hi, long *out)
 	errno = 0;
 	v = strtol(s, &end, 10);
 	if (errno != 0 || end == s || *end != '\0' || v < lo || v > hi)
-		return -1;
+		return -EINVAL;
+	*out = v;
+	return 0;
+}
+
+/* A backend's name.  Returns 0 or -EINVAL. */
+static int
+parse_backend(const char *s, enum pcb_backend_kind *out)
+{
+	static const enum pcb_backend_kind kinds[] = { PCB_BACKEND_AUTO,
+		PCB_BACKEND_SUBINTERPRETERS, PCB_BACKEND_PROCESSES };
+
+	for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++)
+		if (strcmp(s, pcb_backend_name(kinds[i])) == 0) {
+			*out = kinds[i];
+			return 0;
+		}
+	return -EINVAL;
+}
+
+/* Seconds, more than 0, at most a day.  Returns 0 or -EINVAL. */
+static int
+parse_seconds(const char *s, double *out)
+{
+	char *end;
+	double v;
+
+	errno = 0;
+	v = strtod(s, &end);
+	if (errno != 0 || end == s || *end != '\0' || !(v > 0) || v > 86400)
+		return -EINVAL;
 	*out = v;
 	return 0;
 }
@@ -126,7 +165,7 @@ online_cpus(void)
 enum pcb_cli_action
 pcb_cli_parse(int argc, char **argv, struct pcb_options *opt, char **cause)
 {
-	const char *sde, *rx = NULL;
+	const char *sde, *rx = NULL, *env_backend;
 	int seen[PCB_MAX_LEVELS + 1] = { 0 }; /* level + 1 */
 	size_t nopt = 0;
 	long v;
@@ -135,6 +174,14 @@ pcb_cli_parse(int argc, char **argv, struct pcb_options *opt, char **cause)
 	memset(opt, 0, sizeof *opt);
 	opt->optimize = -1;
 	opt->mode = PCB_MODE_DEFAULT;
+	env_backend = getenv("PYCOMPILE_BATCH_BACKEND");
+	if (env_backend != NULL && *env_backend != '\0' &&
+	    parse_backend(env_backend, &opt->backend) < 0) {
+		*cause = format_cause("invalid PYCOMPILE_BATCH_BACKEND '%s' "
+				      "(auto, subinterpreters or processes)",
+		    env_backend);
+		return PCB_CLI_USAGE_ERROR;
+	}
 
 	opterr = 0;
 	optind = 1;
@@ -207,6 +254,23 @@ pcb_cli_parse(int argc, char **argv, struct pcb_options *opt, char **cause)
 				return PCB_CLI_USAGE_ERROR;
 			}
 			break;
+		case OPT_BACKEND:
+			if (parse_backend(optarg, &opt->backend) < 0) {
+				*cause = format_cause("invalid backend '%s' "
+						      "(auto, subinterpreters "
+						      "or processes)",
+				    optarg);
+				return PCB_CLI_USAGE_ERROR;
+			}
+			break;
+		case OPT_TIMEOUT:
+			if (parse_seconds(optarg, &opt->timeout) < 0) {
+				*cause = format_cause("invalid timeout '%s' "
+						      "(seconds, more than 0)",
+				    optarg);
+				return PCB_CLI_USAGE_ERROR;
+			}
+			break;
 		case OPT_INVALIDATION_MODE:
 			if (strcmp(optarg, "timestamp") == 0)
 				opt->mode = PCB_MODE_TIMESTAMP;
@@ -269,6 +333,10 @@ pcb_cli_parse(int argc, char **argv, struct pcb_options *opt, char **cause)
 	    (opt->stripdir != NULL || opt->prependdir != NULL)) {
 		*cause = format_cause(
 		    "-d cannot be used in combination with -s or -p");
+		return PCB_CLI_USAGE_ERROR;
+	}
+	if (opt->timeout > 0 && opt->backend == PCB_BACKEND_SUBINTERPRETERS) {
+		*cause = format_cause("--timeout needs the processes backend");
 		return PCB_CLI_USAGE_ERROR;
 	}
 	if (rx != NULL) {
@@ -388,7 +456,7 @@ pcb_cli_collect(const struct pcb_options *opt, struct pcb_inputs *in,
 				*cause = format_cause(
 				    "cannot read the file list: %s",
 				    strerror(-ret));
-				return -1;
+				return ret;
 			}
 			ret = pcb_list_parse(&listed, buf, len,
 			    opt->null_list ? '\0' : '\n');
@@ -406,7 +474,7 @@ pcb_cli_collect(const struct pcb_options *opt, struct pcb_inputs *in,
 	}
 	if (ret < 0) {
 		*cause = format_cause("out of memory");
-		return -1;
+		return ret;
 	}
 	return 0;
 }

@@ -39,7 +39,8 @@ struct pcb_inputs {
 /*
  * Expands the inputs: a FILE is taken as it is, a DIR is walked (walk.c),
  * "-" reads the list of files from standard input; -x drops paths, -d/-s/-p
- * give each its stored name (dfile.c).  Returns 0 or -1 with *cause.
+ * give each its stored name (dfile.c).  Returns 0 or a negative errno with
+ * *cause.
  */
 int pcb_cli_collect(const struct pcb_options *opt, struct pcb_inputs *in,
     char **cause);

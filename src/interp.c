@@ -155,7 +155,7 @@ status_failed(PyStatus st, const char *what, char **cause)
 	snprintf(buf, sizeof buf, "%s: %s%s%s", what, st.func ? st.func : "",
 	    st.func ? ": " : "", st.err_msg ? st.err_msg : "failed");
 	*cause = strdup(buf);
-	return -1;
+	return -EIO;
 }
 
 static int
@@ -164,7 +164,7 @@ ask_runtime(struct pcb_runtime *rt, char **cause)
 	PyObject *impl, *tag, *prefix, *flags, *opt;
 	const char *v = Py_GetVersion();
 	size_t n = strcspn(v, " ");
-	int ret = -1;
+	int ret;
 
 	snprintf(rt->version, sizeof rt->version, "%.*s", (int)n, v);
 	rt->py_minor = PY_MINOR_VERSION;
@@ -175,6 +175,7 @@ ask_runtime(struct pcb_runtime *rt, char **cause)
 	tag = impl ? PyObject_GetAttrString(impl, "cache_tag") : NULL;
 	if (tag == NULL || !PyUnicode_Check(tag)) {
 		*cause = strdup("sys.implementation.cache_tag is not set");
+		ret = -EIO;
 		goto out;
 	}
 	snprintf(rt->cache_tag, sizeof rt->cache_tag, "%s",
@@ -204,7 +205,7 @@ pcb_interp_runtime_init(const char *argv0, struct pcb_runtime *rt, char **cause)
 	const char *prefix = getenv("PYTHONPYCACHEPREFIX");
 	PyConfig config;
 	PyStatus st;
-	int ret = -1;
+	int ret = -EIO;
 
 	memset(rt, 0, sizeof *rt);
 	PyConfig_InitIsolatedConfig(&config);
@@ -230,7 +231,7 @@ pcb_interp_runtime_init(const char *argv0, struct pcb_runtime *rt, char **cause)
 	ret = ask_runtime(rt, cause);
 	if (ret == 0 && capture_stderr() < 0) {
 		*cause = strdup("cannot replace sys.stderr");
-		ret = -1;
+		ret = -EIO;
 	}
 	main_ts = PyEval_SaveThread();
 	return ret;
@@ -241,15 +242,19 @@ err_config:
 }
 
 void
-pcb_interp_runtime_fini(struct pcb_runtime *rt)
+pcb_interp_runtime_fini(void)
 {
 	if (main_ts != NULL) {
 		PyEval_RestoreThread(main_ts);
 		main_ts = NULL;
 		Py_FinalizeEx();
 	}
-	free(rt->pycache_prefix);
-	rt->pycache_prefix = NULL;
+}
+
+int
+pcb_interp_own_gil(void)
+{
+	return PCB_OWN_GIL;
 }
 
 int
@@ -259,7 +264,7 @@ pcb_interp_new(int use_main, struct pcb_interp **out, char **cause)
 
 	if (in == NULL) {
 		*cause = xstrdup_or_null("out of memory");
-		return -1;
+		return -ENOMEM;
 	}
 	if (use_main || !PCB_OWN_GIL) {
 		in->interp = PyInterpreterState_Main();
@@ -288,7 +293,7 @@ pcb_interp_new(int use_main, struct pcb_interp **out, char **cause)
 			    cause);
 			main_ts = PyEval_SaveThread();
 			free(in);
-			return -1;
+			return -EIO;
 		}
 		in->interp = PyThreadState_GetInterpreter(sub);
 		in->owner = sub;
@@ -296,7 +301,7 @@ pcb_interp_new(int use_main, struct pcb_interp **out, char **cause)
 			*cause = xstrdup_or_null("cannot replace sys.stderr");
 			Py_EndInterpreter(sub);
 			free(in);
-			return -1;
+			return -EIO;
 		}
 		PyEval_SaveThread();
 	}
@@ -420,34 +425,33 @@ compile_error_text(struct pcb_interp *in, PyObject *exc, PyObject *filename)
 }
 
 int
-pcb_interp_compile(struct pcb_interp *in, const char *source, size_t len,
-    const char *filename, int optimize, struct pcb_code *out, char **message,
-    char **warnings)
+pcb_interp_compile(struct pcb_interp *in, const struct pcb_compile_req *req,
+    struct pcb_compile_result *res)
 {
 	PyObject *src = NULL, *fname = NULL, *args = NULL, *kwargs = NULL,
 		 *code = NULL, *bytes = NULL, *exc = NULL;
-	int ret = -1;
+	int ret = -EINVAL;
 
-	memset(out, 0, sizeof *out);
-	*warnings = NULL;
+	memset(res, 0, sizeof *res);
 	if (in->compile == NULL) {
-		*message =
+		res->message =
 		    xstrdup_or_null("Sorry: builtins.compile is missing");
-		return -1;
+		return -EINVAL;
 	}
-	src = PyBytes_FromStringAndSize(source, (Py_ssize_t)len);
-	fname = PyUnicode_DecodeFSDefault(filename);
+	src =
+	    PyBytes_FromStringAndSize(req->source, (Py_ssize_t)req->source_len);
+	fname = PyUnicode_DecodeFSDefault(req->filename);
 	if (src == NULL || fname == NULL)
 		goto err;
 	args = Py_BuildValue("(OOs)", src, fname, "exec");
 	kwargs = Py_BuildValue("{s:O,s:i}", "dont_inherit", Py_True, "optimize",
-	    optimize);
+	    req->optimize);
 	if (args == NULL || kwargs == NULL)
 		goto err;
 	code = PyObject_Call(in->compile, args, kwargs);
 	if (code == NULL)
 		exc = take_exception();
-	*warnings = take_stderr();
+	res->warnings = take_stderr();
 	if (code == NULL)
 		goto err;
 	/*
@@ -461,9 +465,13 @@ pcb_interp_compile(struct pcb_interp *in, const char *source, size_t len,
 	Py_DECREF(code);
 	if (bytes == NULL)
 		goto err;
-	out->obj = bytes;
-	out->data = PyBytes_AS_STRING(bytes);
-	out->len = (size_t)PyBytes_GET_SIZE(bytes);
+	res->len = (size_t)PyBytes_GET_SIZE(bytes);
+	if ((res->data = malloc(res->len ? res->len : 1)) == NULL) {
+		ret = -ENOMEM;
+		res->message = xstrdup_or_null("Sorry: MemoryError: ");
+		goto out;
+	}
+	memcpy(res->data, PyBytes_AS_STRING(bytes), res->len);
 	ret = 0;
 	goto out;
 
@@ -471,9 +479,11 @@ err:
 	if (exc == NULL)
 		exc = take_exception();
 	if (exc != NULL && fname != NULL)
-		*message = compile_error_text(in, exc, fname);
+		res->message = compile_error_text(in, exc, fname);
 	else
-		*message = xstrdup_or_null("Sorry: MemoryError: ");
+		res->message = xstrdup_or_null("Sorry: MemoryError: ");
+	if (res->message == NULL)
+		ret = -ENOMEM;
 out:
 	Py_XDECREF(exc);
 	Py_XDECREF(src);
@@ -481,41 +491,6 @@ out:
 	Py_XDECREF(args);
 	Py_XDECREF(kwargs);
 	Py_XDECREF(code);
-	return ret;
-}
-
-void
-pcb_interp_code_free(struct pcb_code *code)
-{
-	Py_XDECREF((PyObject *)code->obj);
-	memset(code, 0, sizeof *code);
-}
-
-char *
-pcb_interp_oserror_text(int errnum, const char *path, const char *path2)
-{
-	PyObject *p1 = path ? PyUnicode_DecodeFSDefault(path) : NULL;
-	PyObject *p2 = path2 ? PyUnicode_DecodeFSDefault(path2) : NULL;
-	PyObject *exc, *str = NULL;
-	char *ret = NULL;
-
-	errno = -errnum;
-	PyErr_SetFromErrnoWithFilenameObjects(PyExc_OSError, p1, p2);
-	exc = take_exception();
-	if (exc != NULL)
-		str = PyObject_Str(exc);
-	ret = str_to_utf8(str);
-	Py_XDECREF(str);
-	Py_XDECREF(exc);
-	Py_XDECREF(p1);
-	Py_XDECREF(p2);
-	PyErr_Clear();
-	if (ret == NULL) {
-		char buf[256];
-
-		snprintf(buf, sizeof buf, "[Errno %d] %s", -errnum,
-		    strerror(-errnum));
-		ret = strdup(buf);
-	}
+	Py_XDECREF(bytes);
 	return ret;
 }

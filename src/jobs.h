@@ -13,11 +13,13 @@
 /*
  * Compiles every path with the given options, giving compile() dfiles[i]
  * (or the path, when dfiles is NULL) as the file name, and feeding rep (opened
- * and closed by the caller) in input order.  Main thread; starts and ends
- * the Python runtime.  Returns the exit status: 0 all compiled, 1 some file
- * failed, 2 the runtime could not start (with *cause, owned by the caller).
+ * and closed by the caller) in input order.  Main thread; starts and stops
+ * the backend.  Returns 0 when the run happened (rep counts the failures;
+ * *signo is the stop signal that ended it early, or 0), or a negative errno
+ * with *cause (owned by the caller) when nothing could compile.
  */
 int pcb_jobs_run(const struct pcb_options *opt, const char *argv0, char **paths,
-    char **dfiles, size_t npaths, struct pcb_report *rep, char **cause);
+    char **dfiles, size_t npaths, struct pcb_report *rep, int *signo,
+    char **cause);
 
 #endif

@@ -9,11 +9,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "backend.h"
 #include "cli.h"
-#include "interp.h"
 #include "jobs.h"
 #include "list.h"
 #include "report.h"
+#include "worker.h"
 
 static int
 print_version(const char *argv0)
@@ -22,7 +23,7 @@ print_version(const char *argv0)
 	char *cause = NULL;
 
 	printf("%s %s\n", PACKAGE_NAME, PACKAGE_VERSION);
-	if (pcb_interp_runtime_init(argv0, &rt, &cause) < 0) {
+	if (pcb_backend_probe(argv0, &rt, &cause) < 0) {
 		fprintf(stderr, "%s: %s\n", PACKAGE_NAME, cause ? cause : "?");
 		free(cause);
 		return 2;
@@ -31,7 +32,15 @@ print_version(const char *argv0)
 	    rt.version, rt.magic & 0xff, (rt.magic >> 8) & 0xff,
 	    (rt.magic >> 16) & 0xff, rt.magic >> 24, rt.cache_tag,
 	    rt.own_gil ? "own-GIL subinterpreters" : "one shared GIL");
-	pcb_interp_runtime_fini(&rt);
+	printf("backend: auto uses %s",
+	    pcb_backend_name(pcb_backend_resolve(PCB_BACKEND_AUTO, 2, 0)));
+	if (pcb_backend_resolve(PCB_BACKEND_AUTO, 2, 0) !=
+	    pcb_backend_resolve(PCB_BACKEND_AUTO, 1, 0))
+		printf(" (%s with -j1)",
+		    pcb_backend_name(
+			pcb_backend_resolve(PCB_BACKEND_AUTO, 1, 0)));
+	printf(", processes with --timeout\n");
+	pcb_runtime_fini(&rt);
 	return 0;
 }
 
@@ -42,8 +51,11 @@ main(int argc, char **argv)
 	struct pcb_inputs in = { 0 };
 	struct pcb_report rep = { 0 };
 	char *cause = NULL;
-	int status, ret;
+	int status, ret, signo;
 
+	/* Worker mode: started by the processes backend, never by a user. */
+	if (argc == 2 && strcmp(argv[1], PCB_WORKER_ARG) == 0)
+		return pcb_worker_main(argv[0]);
 	switch (pcb_cli_parse(argc, argv, &opt, &cause)) {
 	case PCB_CLI_HELP:
 		pcb_cli_usage(stdout);
@@ -80,8 +92,11 @@ main(int argc, char **argv)
 	 */
 	signal(SIGXFSZ, SIG_IGN);
 	signal(SIGPIPE, SIG_IGN);
-	status = pcb_jobs_run(&opt, argv[0], in.paths.items, in.dfiles.items,
-	    in.paths.len, &rep, &cause);
+	if (pcb_jobs_run(&opt, argv[0], in.paths.items, in.dfiles.items,
+		in.paths.len, &rep, &signo, &cause) < 0)
+		status = 2;
+	else
+		status = signo ? 128 + signo : rep.failed > 0 ? 1 : 0;
 	if ((ret = pcb_report_close(&rep)) < 0) {
 		fprintf(stderr, "%s: cannot write the report %s: %s\n",
 		    PACKAGE_NAME, opt.report_path, strerror(-ret));

@@ -6,6 +6,7 @@
  */
 #include <config.h>
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "text.h"
@@ -104,4 +105,47 @@ pcb_text_json(FILE *out, const char *s)
 		p += n;
 	}
 	fputc('"', out);
+}
+
+char *
+pcb_text_repr_str(const char *s)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	if (f == NULL)
+		return NULL;
+	pcb_text_repr(f, s);
+	if (fclose(f) != 0) {
+		free(buf);
+		return NULL;
+	}
+	return buf;
+}
+
+char *
+pcb_text_oserror(int errnum, const char *path, const char *path2)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	if (f == NULL)
+		return NULL;
+	/* Python words it with strerror(), as here, in the C locale's words. */
+	fprintf(f, "[Errno %d] %s", -errnum, strerror(-errnum));
+	if (path != NULL) {
+		fputs(": ", f);
+		pcb_text_repr(f, path);
+		if (path2 != NULL) {
+			fputs(" -> ", f);
+			pcb_text_repr(f, path2);
+		}
+	}
+	if (fclose(f) != 0) {
+		free(buf);
+		return NULL;
+	}
+	return buf;
 }

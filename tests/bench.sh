@@ -1,16 +1,27 @@
 #!/bin/sh
 # bench.sh: pycompile-batch against its peers and the compile floor, on the
-# same files, in the same run, repetitions alternating; prints medians and
-# ratios.  Never a pass/fail test: the machines are noisy.
+# same files, in the same run, repetitions alternating; prints medians,
+# ratios and peak RSS.  Never a pass/fail test: the machines are noisy.
 #
 # usage: PYTHON=... PCB=... tests/bench.sh [DIR]   (default: the linked stdlib)
-# env: REPS (default 3); JOBS, one or more worker counts (default "2"): each
-#      is timed for pycompile-batch, the last one also for compileall -j.
+# env: REPS (default 3); JOBS, one or more worker counts (default "1 2"): each
+#      is timed for pycompile-batch, the last one (N below) also for
+#      compileall -jN and the --backend rows.
+# PYCOMPILE_BATCH_BACKEND is unset for the run: the pcb-jN rows measure the
+# built-in default (--backend=auto), the pcb-BACKEND-jN rows name theirs.
 #
 # Rows, each a cold run (no __pycache__ anywhere) unless said otherwise:
 #   pcb-jN          pycompile-batch -jN - (the list, NUL-separated)
 #   pcb-repro-jN    the same with --reproducible (last N only)
-#   compileall-j    python -m compileall -q -f -jN DIR
+#   pcb-processes-jN
+#                   the same with --backend=processes (last N only)
+#   pcb-subinterp-jN
+#                   the same with --backend=subinterpreters (last N only).
+#                   These two only where $PYTHON is 3.12+ (own-GIL
+#                   subinterpreters) and the binary takes --backend (probed
+#                   once: $PCB --backend=processes -V); otherwise the header
+#                   and the ratio say "skipped:" and why.
+#   compileall-jN   python -m compileall -q -f -jN DIR
 #   compileall-i    python -m compileall -q -f -i LIST (serial)
 #   py_compile      python -m py_compile - <LIST (serial)
 #   floor           CPU seconds of compile() + marshal.dumps() in one
@@ -19,15 +30,26 @@
 #                   Nth file: what N cores give when all are busy
 #   noop-pcb        pycompile-batch --incremental on an up-to-date tree
 #   noop-compileall python -m compileall -q -jN DIR on an up-to-date tree
-# then single-file latency against python -m py_compile and peak RSS.
+# Output: "# " header lines (binary, CPU, files, whether the --backend rows
+# run); one line per row, "NAME  median S s  runs S S ..." (the runs in
+# order); the floor and scaling lines; "ratios of medians:" (pcb -jM / pcb
+# -jN, compileall -jN / pcb -jN, processes / subinterpreters, the serial
+# peers, --reproducible); no-op and single-file latency lines; then "peak
+# RSS", one "  NAME  X MiB" line for pcb-jN, compileall-jN and the backend
+# rows: one more cold run each under tests/peakrss.py, which sums VmRSS over
+# the whole process tree (parent and worker children) every 5 ms and keeps
+# the largest sum.
 # Only files that compile are used, so that every tool does the same work
 # (python -m py_compile - stops at the first failure).
 set -eu
 : "${PYTHON:?}" "${PCB:?}"
 reps=${REPS:-3}
-jobs=${JOBS:-2}
+jobs=${JOBS:-"1 2"}
 last=
 for j in $jobs; do last=$j; done
+here=$(dirname "$0")
+backend_env=${PYCOMPILE_BATCH_BACKEND-}
+unset PYCOMPILE_BATCH_BACKEND
 W=$(mktemp -d "${TMPDIR:-/tmp}/pcb-bench.XXXXXX")
 trap 'rm -rf "$W"' EXIT
 
@@ -36,7 +58,7 @@ mkdir -p "$W/tree"
 (cd "$src" && tar cf - --exclude=site-packages --exclude=__pycache__ --exclude='*.pyc' .) |
     (cd "$W/tree" && tar xf - --wildcards '*.py')
 (cd "$W/tree" && find "$PWD" -name '*.py' -print0 | LC_ALL=C sort -z) >"$W/all0"
-"$PYTHON" "$(dirname "$0")/floor.py" "$W/all0" "$W/list0" >/dev/null 2>&1
+"$PYTHON" "$here/floor.py" "$W/all0" "$W/list0" >/dev/null 2>&1
 tr '\0' '\n' <"$W/list0" >"$W/list"
 # Drop the broken files from the tree too, for compileall -j DIR.
 tr '\0' '\n' <"$W/all0" | LC_ALL=C sort >"$W/all.s"
@@ -46,6 +68,24 @@ nfiles=$(wc -l <"$W/list")
 echo "# $("$PCB" --version | tail -1)"
 echo "# $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(nproc) CPUs"
 echo "# $nfiles files ($((nall - nfiles)) that do not compile left out), $(du -sh "$W/tree" | cut -f1), JOBS=$jobs, $reps repetitions"
+if [ -n "$backend_env" ]; then
+	echo "# PYCOMPILE_BATCH_BACKEND=$backend_env ignored: pcb-jN rows use the built-in default"
+fi
+
+# The --backend rows: by the Python version, then one probe of the binary.
+pyver=$("$PYTHON" -c 'import sys; print("%d.%d" % sys.version_info[:2])')
+backends=
+if ! "$PYTHON" -c 'import sys; sys.exit(sys.version_info < (3, 12))'; then
+	backend_note="skipped: Python $pyver has no own-GIL subinterpreters"
+elif ! "$PCB" --backend=processes -V >/dev/null 2>&1; then
+	backend_note="skipped: this build has no --backend"
+else
+	backends="processes subinterpreters"
+	backend_note=
+fi
+# Row name of a backend.
+bname() { case $1 in subinterpreters) echo subinterp ;; *) echo "$1" ;; esac; }
+echo "# --backend rows (processes vs subinterpreters, -j$last): ${backend_note:-measured}"
 
 # N interleaved slices of the list, for floor-par.
 k=0
@@ -56,7 +96,7 @@ done
 floor_par() {
 	k=0
 	while [ $k -lt "$last" ]; do
-		"$PYTHON" "$(dirname "$0")/floor.py" "$W/slice.$k" "$W/slice.$k.good" &
+		"$PYTHON" "$here/floor.py" "$W/slice.$k" "$W/slice.$k.good" &
 		k=$((k + 1))
 	done
 	wait
@@ -102,14 +142,17 @@ while [ $i -lt "$reps" ]; do
 		clean; timed "pcb-j$j" pcb -j"$j"
 	done
 	clean; timed "pcb-repro-j$last" pcb -j"$last" --reproducible
+	for b in $backends; do
+		clean; timed "pcb-$(bname "$b")-j$last" pcb -j"$last" --backend="$b"
+	done
 	if [ $has_incremental = yes ]; then
 		timed noop-pcb pcb -j"$last" --incremental
 		timed noop-compileall "$PYTHON" -m compileall -q -j"$last" "$W/tree"
 	fi
-	clean; timed compileall-j "$PYTHON" -m compileall -q -f -j"$last" "$W/tree"
+	clean; timed "compileall-j$last" "$PYTHON" -m compileall -q -f -j"$last" "$W/tree"
 	clean; timed compileall-i "$PYTHON" -m compileall -q -f -i "$W/list"
 	clean; timed py_compile sh -c '"$1" -m py_compile - <"$2"' sh "$PYTHON" "$W/list"
-	"$PYTHON" "$(dirname "$0")/floor.py" "$W/list0" "$W/good.again" 2>/dev/null >>"$W/t.floor"
+	"$PYTHON" "$here/floor.py" "$W/list0" "$W/good.again" 2>/dev/null >>"$W/t.floor"
 	timed floor-par floor_par
 	i=$((i + 1))
 done
@@ -123,38 +166,49 @@ while [ $i -lt 20 ]; do
 	i=$((i + 1))
 done
 
-# Peak RSS of a cold run at each -j (GNU time, if present).
-rss=
-if [ -x /usr/bin/time ]; then
-	for j in $jobs; do
-		clean
-		/usr/bin/time -f %M -o "$W/rss" sh -c '"$1" -q -0 -j"$2" - <"$3"' sh "$PCB" "$j" "$W/list0" || true
-		rss="$rss $j:$(cat "$W/rss")"
-	done
-fi
+# Peak RSS, whole process tree, one more cold run of each (not timed: the
+# sampler takes CPU).  peak NAME CMD...: stdin is the list; MiB to $W/rss.NAME.
+peak() {
+	name=$1; shift
+	clean
+	"$PYTHON" "$here/peakrss.py" -o "$W/rss.$name" "$@" <"$W/list0" >/dev/null 2>&1 ||
+		echo "$name (peak RSS run) exited $?" >>"$W/errors"
+	echo "$name" >>"$W/rss.rows"
+}
+for j in $jobs; do
+	peak "pcb-j$j" "$PCB" -q -0 -j"$j" -
+done
+peak "compileall-j$last" "$PYTHON" -m compileall -q -f -j"$last" "$W/tree"
+for b in $backends; do
+	peak "pcb-$(bname "$b")-j$last" "$PCB" -q -0 -j"$last" --backend="$b" -
+done
 [ -f "$W/errors" ] && sed 's/^/# note: /' "$W/errors" | sort | uniq -c
 
-"$PYTHON" - "$W" "$jobs" "$last" "$one" "$(wc -c <"$one")" "$rss" <<'PY'
-import os, statistics, sys
-w, jobs, last, one, one_size, rss = sys.argv[1:7]
+"$PYTHON" - "$W" "$jobs" "$last" "$one" "$(wc -c <"$one")" "$backends" "$backend_note" <<'PY'
+import os, re, statistics, sys
+w, jobs, last, one, one_size, backends, backend_note = sys.argv[1:8]
 jobs = [int(j) for j in jobs.split()]
 last = int(last)
+short = {"processes": "processes", "subinterpreters": "subinterp"}
 def med(name):
     p = "%s/t.%s" % (w, name)
     if not os.path.exists(p):
         return None
     runs = [float(x) for x in open(p)]
     return statistics.median(runs), runs
-rows = ["pcb-j%d" % j for j in jobs] + ["pcb-repro-j%d" % last, "compileall-j",
-        "compileall-i", "py_compile", "floor", "floor-par", "noop-pcb", "noop-compileall"]
+brows = ["pcb-%s-j%d" % (short[b], last) for b in backends.split()]
+rows = (["pcb-j%d" % j for j in jobs] + ["pcb-repro-j%d" % last] + brows +
+        ["compileall-j%d" % last, "compileall-i", "py_compile", "floor", "floor-par",
+         "noop-pcb", "noop-compileall"])
 m = {}
 for name in rows:
     r = med(name)
     if r is None:
         continue
     m[name] = r[0]
-    print("%-16s median %7.3f s  runs %s" % (name, r[0], " ".join("%.2f" % x for x in r[1])))
+    print("%-18s median %7.3f s  runs %s" % (name, r[0], " ".join("%.2f" % x for x in r[1])))
 pcb = m["pcb-j%d" % last]
+cj = m["compileall-j%d" % last]
 floor = m["floor"]
 print()
 print("compile floor: %.2f s of CPU; / %d workers = %.2f s; %d floor processes at once: %.2f s wall" % (
@@ -165,10 +219,21 @@ for j in jobs:
     print("pcb -j%-3d %6.2f s = %.2fx the floor / %d  (scaling efficiency vs -j%d: %s)" % (
         j, t, t / (floor / j), j, jobs[0],
         "%.0f%%" % (100 * m["pcb-j%d" % jobs[0]] * jobs[0] / (t * j))))
-print("pycompile-batch -j%d is %.2fx faster than compileall -j%d DIR" % (last, m["compileall-j"] / pcb, last))
-print("pycompile-batch -j%d is %.2fx faster than compileall -i LIST" % (last, m["compileall-i"] / pcb))
-print("pycompile-batch -j%d is %.2fx faster than python -m py_compile -" % (last, m["py_compile"] / pcb))
-print("--reproducible takes %.2fx the default's time" % (m["pcb-repro-j%d" % last] / pcb))
+print()
+print("ratios of medians:")
+for j in jobs:
+    if j != last:
+        print("  %-36s %.2f" % ("pcb -j%d / pcb -j%d" % (j, last), m["pcb-j%d" % j] / pcb))
+print("  %-36s %.2f" % ("compileall -j%d / pcb -j%d" % (last, last), cj / pcb))
+label = "processes / subinterpreters, -j%d" % last
+if brows:
+    p, s = m.get(brows[0]), m.get(brows[1])
+    print("  %-36s %s" % (label, "%.2f" % (p / s) if p and s else "n/a (a run failed)"))
+else:
+    print("  %-36s %s" % (label, backend_note))
+print("  %-36s %.2f" % ("compileall -i / pcb -j%d" % last, m["compileall-i"] / pcb))
+print("  %-36s %.2f" % ("py_compile / pcb -j%d" % last, m["py_compile"] / pcb))
+print("  %-36s %.2f" % ("pcb --reproducible / pcb, -j%d" % last, m["pcb-repro-j%d" % last] / pcb))
 if "noop-pcb" in m:
     print("no-op --incremental: %.3f s vs compileall (up to date) %.3f s: %.1fx faster" % (
         m["noop-pcb"], m["noop-compileall"], m["noop-compileall"] / m["noop-pcb"]))
@@ -177,7 +242,16 @@ else:
 a, b = med("one-pcb")[0], med("one-py_compile")[0]
 print("one file (%s, %s bytes): pycompile-batch %.1f ms, python -m py_compile %.1f ms: %.1fx faster" % (
     os.path.basename(one), one_size, a * 1000, b * 1000, b / a))
-for item in rss.split():
-    j, kb = item.split(":")
-    print("peak RSS -j%s: %.1f MB (target %d MB)" % (j, int(kb) / 1024, 40 + 20 * int(j)))
+print()
+print("peak RSS, whole process tree (parent + workers summed, every 5 ms; one cold run each):")
+for name in open(w + "/rss.rows").read().split():
+    try:
+        mib = open("%s/rss.%s" % (w, name)).read().strip()
+    except OSError:
+        mib = None
+    n = re.match(r"pcb-.*j(\d+)$", name)
+    target = "  (target %d MiB)" % (40 + 20 * int(n.group(1))) if n else ""
+    print("  %-18s %s%s" % (name, "%6s MiB" % mib if mib else "   n/a", target))
+if not brows:
+    print("  %-18s %s" % ("pcb-BACKEND-j%d" % last, backend_note))
 PY

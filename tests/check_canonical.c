@@ -2,6 +2,7 @@
 #include <config.h>
 
 #include <errno.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -9,28 +10,35 @@
 #include "check_units.h"
 
 #define REF 0x80
+/* The Python of streams that hold no code object: any version reads them
+ * alike. */
+#define ANY 13
 
-/* Rewrites in and checks the result is exactly want. */
+/* Rewrites in, written by Python 3.minor, and checks the result is exactly
+ * want. */
 static void
-expect(const uint8_t *in, size_t len, const uint8_t *want, size_t wantlen)
+expect(unsigned minor, const uint8_t *in, size_t len, const uint8_t *want,
+    size_t wantlen)
 {
 	uint8_t *out;
 	size_t outlen;
 
-	ck_assert_int_eq(pcb_canonical_rewrite(in, len, &out, &outlen), 0);
+	ck_assert_int_eq(pcb_canonical_rewrite(in, len, minor, &out, &outlen),
+	    0);
 	ck_assert_uint_eq(outlen, wantlen);
 	ck_assert_mem_eq(out, want, wantlen);
 	free(out);
 }
 
-/* Checks that in is refused as not understood. */
+/* Checks that in, said to be written by Python 3.minor, is refused as not
+ * understood. */
 static void
-refuse(const uint8_t *in, size_t len)
+refuse(unsigned minor, const uint8_t *in, size_t len)
 {
 	uint8_t *out = (uint8_t *)"untouched";
 	size_t outlen = 7;
 
-	ck_assert_int_eq(pcb_canonical_rewrite(in, len, &out, &outlen),
+	ck_assert_int_eq(pcb_canonical_rewrite(in, len, minor, &out, &outlen),
 	    -EINVAL);
 	ck_assert_ptr_null(out);
 	ck_assert_uint_eq(outlen, 0);
@@ -44,7 +52,7 @@ START_TEST(test_unused_flag_dropped)
 	static const uint8_t want[] = { ')', 2, 'g', 0, 0, 0, 0, 0, 0, 0xf8,
 		0x3f, 'N' };
 
-	expect(in, sizeof in, want, sizeof want);
+	expect(ANY, in, sizeof in, want, sizeof want);
 }
 END_TEST
 
@@ -56,7 +64,7 @@ START_TEST(test_used_ref_renumbered)
 	static const uint8_t want[] = { ')', 2, 'z' | REF, 2, 'a', 'b', 'r', 0,
 		0, 0, 0 };
 
-	expect(in, sizeof in, want, sizeof want);
+	expect(ANY, in, sizeof in, want, sizeof want);
 }
 END_TEST
 
@@ -68,7 +76,7 @@ START_TEST(test_refs_in_stream_order)
 		0 };
 	static const uint8_t want[] = { '[', 5, 0, 0, 0, 'i' | REF, 7, 0, 0, 0,
 		'N', 'i' | REF, 9, 0, 0, 0, 'r', 1, 0, 0, 0, 'r', 0, 0, 0, 0 };
-	expect(in, sizeof in, want, sizeof want);
+	expect(ANY, in, sizeof in, want, sizeof want);
 }
 END_TEST
 
@@ -79,7 +87,7 @@ START_TEST(test_interned_marks_dropped)
 	static const uint8_t want[] = { ')', 3, 'z', 1, '*', 'a', 1, 0, 0, 0,
 		'x', 'u', 2, 0, 0, 0, 0xc3, 0xa9 };
 
-	expect(in, sizeof in, want, sizeof want);
+	expect(ANY, in, sizeof in, want, sizeof want);
 }
 END_TEST
 
@@ -92,7 +100,7 @@ START_TEST(test_dict_and_long)
 	static const uint8_t want[] = { '{', 'z' | REF, 1, 'k', 'i', 1, 0, 0, 0,
 		'l', 0xfe, 0xff, 0xff, 0xff, 1, 0, 2, 0, 'r', 0, 0, 0, 0, '0' };
 
-	expect(in, sizeof in, want, sizeof want);
+	expect(ANY, in, sizeof in, want, sizeof want);
 }
 END_TEST
 
@@ -103,15 +111,15 @@ START_TEST(test_flagged_null_ends_dict)
 	static const uint8_t in[] = { '{', 'N', 'N', '0' | REF };
 	static const uint8_t want[] = { '{', 'N', 'N', '0' };
 
-	expect(in, sizeof in, want, sizeof want);
+	expect(ANY, in, sizeof in, want, sizeof want);
 }
 END_TEST
 
 START_TEST(test_code_object)
 {
 	/*
-	 * A module's code: its filename flagged but used once, its name used
-	 * again as the qualname.
+	 * A module's code as 3.11 on write it: its filename flagged but used
+	 * once, its name used again as the qualname.
 	 */
 	static const uint8_t in[] = { 'c' | REF, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
 		0, 0, 1, 0, 0, 0, 0, 0, 0, 0,     /* five ints */
@@ -134,7 +142,101 @@ START_TEST(test_code_object)
 		0, 0, 0, 1, 0, 0, 0, /* qualname, firstlineno */
 		'r', 1, 0, 0, 0, 'r', 1, 0, 0, 0 };
 
-	expect(in, sizeof in, want, sizeof want);
+	for (unsigned minor = 11; minor <= 15; minor++)
+		expect(minor, in, sizeof in, want, sizeof want);
+	/* Read with the layout of 3.9 and 3.10 it is another stream. */
+	refuse(9, in, sizeof in);
+	refuse(10, in, sizeof in);
+}
+END_TEST
+
+/*
+ * The code of "def f(): return None" as Python 3.9 and 3.10 write it: six
+ * ints, eight objects, co_firstlineno, one object (co_lnotab, co_linetable).
+ * The code object, its filename and its name are flagged but never referred
+ * to; () is, as varnames, freevars and cellvars.
+ */
+static const uint8_t code39[] = { 'c' | REF, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+	0, 0, 0, 0, 1, 0, 0, 0, 0x43, 0, 0, 0, /* six ints */
+	's', 4, 0, 0, 0, 'd', 0, 'S', 0,       /* co_code */
+	')', 1, 'N',                           /* consts */
+	')' | REF, 0,                          /* names: reference 1 */
+	'r', 1, 0, 0, 0, 'r', 1, 0, 0, 0, 'r', 1, 0, 0, 0, 'z' | REF, 4, 'f',
+	'.', 'p', 'y',           /* filename */
+	'Z' | REF, 1, 'f',       /* name */
+	2, 0, 0, 0,              /* firstlineno */
+	's', 2, 0, 0, 0, 0, 1 }; /* lnotab */
+
+START_TEST(test_code_object_39)
+{
+	static const uint8_t want[] = { 'c', 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+		0, 0, 0, 0, 1, 0, 0, 0, 0x43, 0, 0, 0,        /* six ints */
+		's', 4, 0, 0, 0, 'd', 0, 'S', 0, ')', 1, 'N', /* code, consts */
+		')' | REF, 0, /* names: reference 0 */
+		'r', 0, 0, 0, 0, 'r', 0, 0, 0, 0, 'r', 0, 0, 0, 0, 'z', 4, 'f',
+		'.', 'p', 'y', 'z', 1, 'f', 2, 0, 0, 0, 's', 2, 0, 0, 0, 0, 1 };
+
+	expect(9, code39, sizeof code39, want, sizeof want);
+	expect(10, code39, sizeof code39, want, sizeof want);
+	/* Read with the layout of 3.11 on it is another stream. */
+	for (unsigned minor = 11; minor <= 15; minor++)
+		refuse(minor, code39, sizeof code39);
+}
+END_TEST
+
+START_TEST(test_code_object_39_referenced)
+{
+	/* (f, f, 2) on 3.9 or 3.10: the code object is referred to, so it keeps
+	 * its flag, renumbered from 1 to 0; the tuple's flag goes. */
+	static const uint8_t in[] = { ')' | REF, 3, /* the tuple */
+		'c' | REF, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0,
+		0, 0, 0x43, 0, 0, 0,                          /* ints */
+		's', 4, 0, 0, 0, 'd', 0, 'S', 0, ')', 1, 'N', /* code, consts */
+		')' | REF, 0, /* names: reference 2 */
+		'r', 2, 0, 0, 0, 'r', 2, 0, 0, 0, 'r', 2, 0, 0, 0, 'z' | REF, 4,
+		'f', '.', 'p', 'y', 'Z' | REF, 1, 'f', 2, 0, 0, 0, 's', 2, 0, 0,
+		0, 0, 1,         /* end of f */
+		'r', 1, 0, 0, 0, /* f again */
+		'i', 2, 0, 0, 0 };
+	static const uint8_t want[] = { ')', 3, 'c' | REF, 0, 0, 0, 0, 0, 0, 0,
+		0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0x43, 0, 0, 0, /* ints */
+		's', 4, 0, 0, 0, 'd', 0, 'S', 0, ')', 1, 'N', /* code, consts */
+		')' | REF, 0, /* names: reference 1 */
+		'r', 1, 0, 0, 0, 'r', 1, 0, 0, 0, 'r', 1, 0, 0, 0, 'z', 4, 'f',
+		'.', 'p', 'y', 'z', 1, 'f', 2, 0, 0, 0, 's', 2, 0, 0, 0, 0, 1,
+		'r', 0, 0, 0, 0, 'i', 2, 0, 0, 0 };
+
+	expect(9, in, sizeof in, want, sizeof want);
+	expect(10, in, sizeof in, want, sizeof want);
+}
+END_TEST
+
+START_TEST(test_code_object_39_truncated)
+{
+	/*
+	 * code39 cut in its lnotab, just before it, in co_firstlineno, before
+	 * co_name, in cellvars, after the ints, in them, after the type code.
+	 */
+	static const size_t cuts[] = { 1, 5, 7, 9, 14, 21, 49, 60, 73 };
+
+	ck_assert_uint_eq(sizeof code39, 74);
+	for (size_t k = 0; k < sizeof cuts / sizeof *cuts; k++) {
+		refuse(9, code39, sizeof code39 - cuts[k]);
+		refuse(10, code39, sizeof code39 - cuts[k]);
+	}
+}
+END_TEST
+
+START_TEST(test_python_versions)
+{
+	static const uint8_t none[] = { 'N' };
+
+	for (unsigned minor = 9; minor <= 15; minor++)
+		expect(minor, none, sizeof none, none, sizeof none);
+	refuse(0, none, sizeof none);
+	refuse(8, none, sizeof none);
+	refuse(16, none, sizeof none);
+	refuse(UINT_MAX, none, sizeof none);
 }
 END_TEST
 
@@ -146,7 +248,7 @@ START_TEST(test_equal_values_merged)
 	static const uint8_t want[] = { ')', 3, 'z' | REF, 2, 'a', 'b', 'r', 0,
 		0, 0, 0, 'r', 0, 0, 0, 0 };
 
-	expect(in, sizeof in, want, sizeof want);
+	expect(ANY, in, sizeof in, want, sizeof want);
 }
 END_TEST
 
@@ -157,7 +259,7 @@ START_TEST(test_types_kept_apart)
 		0, 0, 0xf0, 0x3f, 's', 1, 0, 0, 0, '1', 'g', 0, 0, 0, 0, 0, 0,
 		0, 0, 'g', 0, 0, 0, 0, 0, 0, 0, 0x80 };
 
-	expect(in, sizeof in, in, sizeof in);
+	expect(ANY, in, sizeof in, in, sizeof in);
 }
 END_TEST
 
@@ -171,8 +273,8 @@ START_TEST(test_frozenset_order)
 	static const uint8_t want[] = { '>', 2, 0, 0, 0, 'z', 1, 'a', 'z', 1,
 		'b' };
 
-	expect(ba, sizeof ba, want, sizeof want);
-	expect(ab, sizeof ab, want, sizeof want);
+	expect(ANY, ba, sizeof ba, want, sizeof want);
+	expect(ANY, ab, sizeof ab, want, sizeof want);
 }
 END_TEST
 
@@ -188,9 +290,10 @@ START_TEST(test_idempotent)
 	uint8_t *once, *twice;
 	size_t n1, n2;
 
-	expect(in, sizeof in, want, sizeof want);
-	ck_assert_int_eq(pcb_canonical_rewrite(in, sizeof in, &once, &n1), 0);
-	ck_assert_int_eq(pcb_canonical_rewrite(once, n1, &twice, &n2), 0);
+	expect(ANY, in, sizeof in, want, sizeof want);
+	ck_assert_int_eq(pcb_canonical_rewrite(in, sizeof in, ANY, &once, &n1),
+	    0);
+	ck_assert_int_eq(pcb_canonical_rewrite(once, n1, ANY, &twice, &n2), 0);
 	ck_assert_uint_eq(n1, n2);
 	ck_assert_mem_eq(once, twice, n1);
 	free(once);
@@ -216,20 +319,20 @@ START_TEST(test_refused)
 	static const uint8_t cycle[] = { '[' | REF, 1, 0, 0, 0, 'r', 0, 0, 0,
 		0 };
 
-	refuse(truncated, sizeof truncated);
-	refuse(short_string, sizeof short_string);
-	refuse(dangling, sizeof dangling);
-	refuse(forward, sizeof forward);
-	refuse(unused_target, sizeof unused_target);
-	refuse(flagged_ref, sizeof flagged_ref);
-	refuse(unknown, sizeof unknown);
-	refuse(trailing, sizeof trailing);
-	refuse(huge, sizeof huge);
-	refuse(negative, sizeof negative);
-	refuse(open_dict, sizeof open_dict);
-	refuse(null_item, sizeof null_item);
-	refuse(cycle, sizeof cycle);
-	refuse((const uint8_t *)"", 0);
+	refuse(ANY, truncated, sizeof truncated);
+	refuse(ANY, short_string, sizeof short_string);
+	refuse(ANY, dangling, sizeof dangling);
+	refuse(ANY, forward, sizeof forward);
+	refuse(ANY, unused_target, sizeof unused_target);
+	refuse(ANY, flagged_ref, sizeof flagged_ref);
+	refuse(ANY, unknown, sizeof unknown);
+	refuse(ANY, trailing, sizeof trailing);
+	refuse(ANY, huge, sizeof huge);
+	refuse(ANY, negative, sizeof negative);
+	refuse(ANY, open_dict, sizeof open_dict);
+	refuse(ANY, null_item, sizeof null_item);
+	refuse(ANY, cycle, sizeof cycle);
+	refuse(ANY, (const uint8_t *)"", 0);
 }
 END_TEST
 
@@ -253,9 +356,9 @@ START_TEST(test_depth)
 	uint8_t *ok = nested(1000, &len);
 	uint8_t *deep;
 
-	expect(ok, len, ok, len);
+	expect(ANY, ok, len, ok, len);
 	deep = nested(100000, &len);
-	refuse(deep, len);
+	refuse(ANY, deep, len);
 	free(ok);
 	free(deep);
 }
@@ -274,6 +377,8 @@ canonical_suite(void)
 	tcase_add_test(core, test_interned_marks_dropped);
 	tcase_add_test(core, test_dict_and_long);
 	tcase_add_test(core, test_code_object);
+	tcase_add_test(core, test_code_object_39);
+	tcase_add_test(core, test_code_object_39_referenced);
 	tcase_add_test(core, test_flagged_null_ends_dict);
 	tcase_add_test(core, test_equal_values_merged);
 	tcase_add_test(core, test_types_kept_apart);
@@ -281,6 +386,8 @@ canonical_suite(void)
 	tcase_add_test(core, test_idempotent);
 	tcase_add_test(limits, test_refused);
 	tcase_add_test(limits, test_depth);
+	tcase_add_test(limits, test_code_object_39_truncated);
+	tcase_add_test(limits, test_python_versions);
 	suite_add_tcase(s, core);
 	suite_add_tcase(s, limits);
 	return s;

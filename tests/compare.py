@@ -33,7 +33,10 @@ CODE_FIELDS = ("co_argcount", "co_posonlyargcount", "co_kwonlyargcount",
                "co_stacksize", "co_flags", "co_code", "co_names",
                "co_varnames", "co_freevars", "co_cellvars", "co_filename",
                "co_name", "co_qualname", "co_firstlineno", "co_linetable",
-               "co_exceptiontable")
+               "co_exceptiontable", "co_nlocals")
+# 3.9 keeps its line table in co_lnotab (deprecated, and derived, later).
+if sys.version_info < (3, 10):
+    CODE_FIELDS += ("co_lnotab",)
 
 
 def value_key(obj):

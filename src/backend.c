@@ -1,0 +1,168 @@
+/*
+ * backend.c: picks a backend and passes each call to it (backend_ops.h).
+ * Knows nothing of Python: whether this build has own-GIL subinterpreters
+ * is the one fact it asks of interp.c.
+ */
+#include <config.h>
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "backend.h"
+#include "backend_ops.h"
+#include "interp.h"
+
+struct pcb_backend {
+	const struct pcb_backend_ops *ops;
+	void *state;
+};
+
+struct pcb_compiler {
+	const struct pcb_backend_ops *ops;
+	void *impl;
+};
+
+void
+pcb_runtime_fini(struct pcb_runtime *rt)
+{
+	free(rt->pycache_prefix);
+	rt->pycache_prefix = NULL;
+}
+
+void
+pcb_compile_result_fini(struct pcb_compile_result *res)
+{
+	free(res->data);
+	free(res->message);
+	free(res->warnings);
+	memset(res, 0, sizeof *res);
+}
+
+enum pcb_backend_kind
+pcb_backend_resolve(enum pcb_backend_kind kind, unsigned jobs, double timeout)
+{
+	if (kind != PCB_BACKEND_AUTO)
+		return kind;
+	if (timeout > 0)
+		return PCB_BACKEND_PROCESSES;
+	if (pcb_interp_own_gil() || jobs == 1)
+		return PCB_BACKEND_SUBINTERPRETERS;
+	return PCB_BACKEND_PROCESSES;
+}
+
+const char *
+pcb_backend_name(enum pcb_backend_kind kind)
+{
+	switch (kind) {
+	case PCB_BACKEND_SUBINTERPRETERS:
+		return "subinterpreters";
+	case PCB_BACKEND_PROCESSES:
+		return "processes";
+	case PCB_BACKEND_AUTO:
+		break;
+	}
+	return "auto";
+}
+
+int
+pcb_backend_open(const struct pcb_backend_cfg *cfg, struct pcb_runtime *rt,
+    struct pcb_backend **out, char **cause)
+{
+	struct pcb_backend *be;
+	int ret;
+
+	memset(rt, 0, sizeof *rt);
+	if ((be = calloc(1, sizeof *be)) == NULL) {
+		*cause = strdup("out of memory");
+		return -ENOMEM;
+	}
+	switch (pcb_backend_resolve(cfg->kind, cfg->jobs, cfg->timeout)) {
+	case PCB_BACKEND_PROCESSES:
+		be->ops = &pcb_backend_proc_ops;
+		break;
+	default:
+		be->ops = &pcb_backend_subinterp_ops;
+		break;
+	}
+	if ((ret = be->ops->open(cfg, rt, &be->state, cause)) < 0) {
+		free(be);
+		return ret;
+	}
+	*out = be;
+	return 0;
+}
+
+void
+pcb_backend_close(struct pcb_backend *be)
+{
+	if (be == NULL)
+		return;
+	be->ops->close(be->state);
+	free(be);
+}
+
+unsigned
+pcb_backend_max_compilers(const struct pcb_backend *be)
+{
+	return be->ops->max_compilers(be->state);
+}
+
+int
+pcb_compiler_new(struct pcb_backend *be, struct pcb_compiler **out,
+    char **cause)
+{
+	struct pcb_compiler *c;
+	int ret;
+
+	if ((c = calloc(1, sizeof *c)) == NULL) {
+		*cause = strdup("out of memory");
+		return -ENOMEM;
+	}
+	c->ops = be->ops;
+	if ((ret = be->ops->compiler_new(be->state, &c->impl, cause)) < 0) {
+		free(c);
+		return ret;
+	}
+	*out = c;
+	return 0;
+}
+
+void
+pcb_compiler_free(struct pcb_compiler *c)
+{
+	if (c == NULL)
+		return;
+	c->ops->compiler_free(c->impl);
+	free(c);
+}
+
+void
+pcb_compiler_begin(struct pcb_compiler *c)
+{
+	c->ops->begin(c->impl);
+}
+
+void
+pcb_compiler_end(struct pcb_compiler *c)
+{
+	c->ops->end(c->impl);
+}
+
+int
+pcb_compiler_compile(struct pcb_compiler *c, const struct pcb_compile_req *req,
+    struct pcb_compile_result *res)
+{
+	return c->ops->compile(c->impl, req, res);
+}
+
+int
+pcb_backend_probe(const char *argv0, struct pcb_runtime *rt, char **cause)
+{
+	int ret;
+
+	if ((ret = pcb_interp_runtime_init(argv0, rt, cause)) < 0)
+		return ret;
+	pcb_interp_runtime_fini();
+	return 0;
+}

@@ -1,0 +1,137 @@
+/*
+ * backend.h: the one place the engine meets Python.
+ *
+ * A backend turns (source bytes, stored name, level) into marshal bytes or a
+ * py_compile-style message, plus what the compiler warned.  The engine and
+ * the per-file pipeline see only this header: plain C, no GIL, no PyObject.
+ *
+ * Two backends:
+ *  - subinterpreters (backend_subinterp.c): one interpreter per worker thread
+ *    in this process, own-GIL subinterpreters on Python 3.12+ (SPEC 7).  On
+ *    an older Python it has the main interpreter alone: one worker.
+ *  - processes (backend_proc.c): one child process per worker, this program
+ *    run again in worker mode (worker.c), fed over pipes (wire.h).  Crash
+ *    isolation and --timeout.  Any Python 3.9+.
+ *
+ * Threads: pcb_backend_open, pcb_backend_close, pcb_compiler_new and
+ * pcb_compiler_free run on the main thread, one at a time.  A compiler is
+ * used by one worker thread at a time, between pcb_compiler_begin and
+ * pcb_compiler_end; several compilers compile at once.
+ */
+#ifndef PCB_BACKEND_H
+#define PCB_BACKEND_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+enum pcb_backend_kind {
+	PCB_BACKEND_AUTO = 0,
+	PCB_BACKEND_SUBINTERPRETERS,
+	PCB_BACKEND_PROCESSES,
+};
+
+/* What the linked Python says about itself, asked once at start-up. */
+struct pcb_runtime {
+	char version[32]; /* "3.13.0" */
+	unsigned py_minor;
+	uint32_t magic;       /* PyImport_GetMagicNumber() */
+	char cache_tag[64];   /* sys.implementation.cache_tag */
+	char *pycache_prefix; /* sys.pycache_prefix, or NULL (owned) */
+	int optimize;         /* sys.flags.optimize */
+	int own_gil;          /* built with PEP 684 subinterpreters */
+};
+
+/* Frees what a runtime owns; accepts a zeroed one. */
+void pcb_runtime_fini(struct pcb_runtime *rt);
+
+/* How the engine wants its backend. */
+struct pcb_backend_cfg {
+	enum pcb_backend_kind kind; /* AUTO is resolved by pcb_backend_open */
+	const char *argv0;          /* this program, for the interpreter */
+	double timeout;             /* seconds per file, 0 for none */
+	unsigned jobs;              /* workers wanted */
+};
+
+/* One file to compile.  Borrowed for the length of the call. */
+struct pcb_compile_req {
+	const char *source; /* source bytes */
+	size_t source_len;
+	const char *filename; /* the name stored in the code (dfile or path) */
+	const char *path;     /* the source as given, for messages of our own */
+	int optimize;         /* -1, 0, 1, 2 */
+};
+
+/* What a compile gave.  Every pointer is owned (free()) or NULL. */
+struct pcb_compile_result {
+	char *data; /* marshal bytes of the code object */
+	size_t len;
+	char *message;  /* py_compile's text for a failure */
+	char *warnings; /* what the compiler printed, in order */
+};
+
+/* Frees what a result owns and zeroes it; accepts a zeroed one. */
+void pcb_compile_result_fini(struct pcb_compile_result *res);
+
+struct pcb_backend;
+struct pcb_compiler;
+
+/*
+ * The backend that AUTO stands for with this build and these options:
+ * subinterpreters where the linked Python has an own GIL, or where one
+ * worker is asked for and no timeout (no child to start); else processes.
+ */
+enum pcb_backend_kind pcb_backend_resolve(enum pcb_backend_kind kind,
+    unsigned jobs, double timeout);
+
+/* "subinterpreters" or "processes". */
+const char *pcb_backend_name(enum pcb_backend_kind kind);
+
+/*
+ * Starts the backend cfg asks for and fills rt (rt->pycache_prefix owned by
+ * rt, see pcb_runtime_fini).  Main thread.  Returns 0, or a negative errno
+ * with *cause (owned by the caller): -ENOTSUP for a backend this Python
+ * cannot run, another for a runtime that would not start.
+ */
+int pcb_backend_open(const struct pcb_backend_cfg *cfg, struct pcb_runtime *rt,
+    struct pcb_backend **out, char **cause);
+
+/* Stops it; every compiler is freed first.  Accepts NULL.  Main thread. */
+void pcb_backend_close(struct pcb_backend *be);
+
+/* How many compilers this backend can run at once (at least 1). */
+unsigned pcb_backend_max_compilers(const struct pcb_backend *be);
+
+/*
+ * Makes one worker's compiler.  Main thread.  Returns 0 or a negative errno
+ * with *cause.
+ */
+int pcb_compiler_new(struct pcb_backend *be, struct pcb_compiler **out,
+    char **cause);
+
+/* Frees it; accepts NULL.  Main thread, after pcb_compiler_end. */
+void pcb_compiler_free(struct pcb_compiler *c);
+
+/* The worker thread that will use c, before its first compile. */
+void pcb_compiler_begin(struct pcb_compiler *c);
+
+/* The same thread, after its last compile. */
+void pcb_compiler_end(struct pcb_compiler *c);
+
+/*
+ * Compiles one file: compile(source, filename, 'exec', dont_inherit=True,
+ * optimize=optimize), then marshal.dumps.  Worker thread.  Fills *res: data
+ * on success, message on failure, warnings either way.  Returns 0 when
+ * compiled, or a negative errno with res->message: -EINVAL the compiler
+ * refused the source, -ETIMEDOUT --timeout ran out, -ECHILD the worker
+ * process died, -ENOMEM, or another for a worker that could not be started.
+ */
+int pcb_compiler_compile(struct pcb_compiler *c,
+    const struct pcb_compile_req *req, struct pcb_compile_result *res);
+
+/*
+ * The runtime alone, for --version: started in this process and ended.
+ * Returns 0 or a negative errno with *cause.
+ */
+int pcb_backend_probe(const char *argv0, struct pcb_runtime *rt, char **cause);
+
+#endif

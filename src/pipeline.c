@@ -1,0 +1,187 @@
+/*
+ * pipeline.c: one file from compile to outcome (pipeline.h).
+ */
+#include <config.h>
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "canonical.h"
+#include "dupes.h"
+#include "pipeline.h"
+#include "pyc.h"
+#include "text.h"
+#include "write.h"
+
+/* What one level writes: the compiler's bytes, or their canonical form. */
+struct level_bytes {
+	struct pcb_compile_result res;
+	uint8_t *canon; /* owned; NULL without --reproducible */
+	size_t canon_len;
+};
+
+static const char *
+level_data(const struct level_bytes *b)
+{
+	return b->canon ? (const char *)b->canon : b->res.data;
+}
+
+static size_t
+level_len(const struct level_bytes *b)
+{
+	return b->canon ? b->canon_len : b->res.len;
+}
+
+static void
+level_free(struct level_bytes *b)
+{
+	pcb_compile_result_fini(&b->res);
+	free(b->canon);
+	b->canon = NULL;
+	b->canon_len = 0;
+}
+
+/* Keeps a write (or link) failure on the job. */
+static void
+set_write_error(struct pcb_job *job, struct pcb_write_error *werr)
+{
+	job->errnum = werr->errnum;
+	job->err_path = werr->path;
+	job->err_path2 = werr->path2;
+}
+
+/* Adds w (owned, taken) after the job's warnings.  Returns 0 or -ENOMEM. */
+static int
+append_warnings(struct pcb_job *job, char *w)
+{
+	size_t a, b;
+	char *both;
+
+	if (job->warnings == NULL) {
+		job->warnings = w;
+		return 0;
+	}
+	a = strlen(job->warnings);
+	b = strlen(w);
+	if ((both = realloc(job->warnings, a + b + 1)) == NULL) {
+		free(w);
+		return -ENOMEM;
+	}
+	memcpy(both + a, w, b + 1);
+	job->warnings = both;
+	free(w);
+	return 0;
+}
+
+/*
+ * --reproducible: the canonical form of the marshal data.  Data the rewrite
+ * does not know fails the file in py_compile's "Sorry: ..." style.  Returns
+ * 0 or a negative errno with job->message.
+ */
+static int
+make_canonical(const struct pcb_pipeline *p, struct pcb_job *job,
+    struct level_bytes *b)
+{
+	int ret;
+
+	ret = pcb_canonical_rewrite((const uint8_t *)b->res.data, b->res.len,
+	    p->py_minor, &b->canon, &b->canon_len);
+	if (ret < 0 &&
+	    asprintf(&job->message,
+		"Sorry: --reproducible cannot rewrite the marshal data: %s",
+		strerror(-ret)) < 0)
+		job->message = NULL;
+	return ret;
+}
+
+/*
+ * One level: compile, rewrite, then write, or with --hardlink-dupes link to
+ * the previous level's file when the bytes are equal.  *prev holds the
+ * previous level's bytes and gets this one's.  Returns 0 or a negative
+ * errno, with the job's failure set.
+ */
+static int
+compile_level(const struct pcb_pipeline *p, struct pcb_compiler *c,
+    struct pcb_job *job, size_t level, struct level_bytes *prev)
+{
+	const struct pcb_options *opt = p->opt;
+	const char *cfile = job->cfiles[level];
+	uint8_t head[PCB_PYC_HEADER_SIZE];
+	struct pcb_write_error werr = { 0 };
+	struct level_bytes cur = { 0 };
+	struct pcb_compile_req req = {
+		.source = job->source,
+		.source_len = job->source_len,
+		.filename = job->dfile ? job->dfile : job->path,
+		.path = job->path,
+		.optimize = opt->levels[level],
+	};
+	int ret;
+
+	/* py_compile checks each target when that level's turn comes. */
+	if (level > 0 &&
+	    (ret = pcb_write_check_target(cfile, &job->message)) < 0) {
+		if (job->message == NULL)
+			job->errnum = ret;
+		return ret;
+	}
+	ret = pcb_compiler_compile(c, &req, &cur.res);
+	/* py_compile warns once per level: keep every level's warnings. */
+	if (cur.res.warnings != NULL) {
+		if (append_warnings(job, cur.res.warnings) < 0 && ret == 0)
+			ret = -ENOMEM;
+		cur.res.warnings = NULL;
+	}
+	if (ret < 0) {
+		job->message = cur.res.message;
+		cur.res.message = NULL;
+		if (job->message == NULL)
+			job->errnum = -ENOMEM;
+		goto out_cur;
+	}
+	if (opt->reproducible && (ret = make_canonical(p, job, &cur)) < 0)
+		goto out_cur;
+
+	pcb_pyc_header(head, p->magic, opt->mode, job->mtime, job->size,
+	    job->hash);
+	if (level > 0 && opt->hardlink_dupes && prev->res.data != NULL &&
+	    level_len(prev) == level_len(&cur) &&
+	    memcmp(level_data(prev), level_data(&cur), level_len(&cur)) == 0)
+		ret = pcb_dupes_link(job->cfiles[level - 1], cfile, &werr);
+	else
+		ret = pcb_write_pyc(cfile, head, sizeof head, level_data(&cur),
+		    level_len(&cur), job->st_mode, &werr);
+	if (ret < 0) {
+		set_write_error(job, &werr);
+		goto out_cur;
+	}
+	level_free(prev);
+	*prev = cur;
+	return 0;
+
+out_cur:
+	level_free(&cur);
+	return ret;
+}
+
+void
+pcb_pipeline_run(const struct pcb_pipeline *p, struct pcb_compiler *c,
+    struct pcb_job *job)
+{
+	struct level_bytes prev = { 0 };
+
+	if (job->message == NULL && job->errnum == 0)
+		for (size_t i = 0; i < job->ncfiles; i++)
+			if (compile_level(p, c, job, i, &prev) < 0)
+				break;
+	level_free(&prev);
+	if (job->message == NULL && job->errnum != 0)
+		job->message = pcb_text_oserror(job->errnum, job->err_path,
+		    job->err_path2);
+	job->status = job->message || job->errnum ? PCB_STATUS_FAILED :
+						    PCB_STATUS_COMPILED;
+	free(job->source);
+	job->source = NULL;
+}
