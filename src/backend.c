@@ -23,22 +23,6 @@ struct pcb_compiler {
 	void *impl;
 };
 
-void
-pcb_runtime_fini(struct pcb_runtime *rt)
-{
-	free(rt->pycache_prefix);
-	rt->pycache_prefix = NULL;
-}
-
-void
-pcb_compile_result_fini(struct pcb_compile_result *res)
-{
-	free(res->data);
-	free(res->message);
-	free(res->warnings);
-	memset(res, 0, sizeof *res);
-}
-
 enum pcb_backend_kind
 pcb_backend_resolve(enum pcb_backend_kind kind, unsigned jobs, double timeout)
 {

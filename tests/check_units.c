@@ -84,6 +84,7 @@ main(void)
 	srunner_add_suite(sr, pyc_suite());
 	srunner_add_suite(sr, list_suite());
 	srunner_add_suite(sr, write_suite());
+	srunner_add_suite(sr, wire_suite());
 	srunner_add_suite(sr, canonical_suite());
 	srunner_add_suite(sr, batch_suite());
 	srunner_run_all(sr, CK_NORMAL);

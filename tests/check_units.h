@@ -10,6 +10,7 @@ Suite *batch_suite(void);
 Suite *list_suite(void);
 Suite *pyc_suite(void);
 Suite *siphash_suite(void);
+Suite *wire_suite(void);
 Suite *write_suite(void);
 
 /* The vectors file from tests/gen-vectors.py, split into tab fields. */
