@@ -162,7 +162,9 @@ spawn(struct proc_compiler *c)
 	c->sock.data = c;
 	c->proc.data = c;
 	if ((ret = uv_spawn(&c->loop, &c->proc, &opts)) < 0) {
+		/* libuv registered the process handle even so: close both. */
 		uv_close((uv_handle_t *)&c->sock, NULL);
+		uv_close((uv_handle_t *)&c->proc, NULL);
 		uv_run(&c->loop, UV_RUN_DEFAULT);
 		return ret;
 	}
@@ -234,8 +236,10 @@ greet(struct proc_compiler *c, struct pcb_runtime *rt, char **cause)
 	int ret;
 
 	if ((ret = wait_frame(c, &type, &total)) < 0) {
-		*cause = strdup("a worker process died before it could start "
-				"Python");
+		*cause = strdup(ret == -ETIMEDOUT ?
+			"a new worker process did not start Python within "
+			"--timeout" :
+			"a worker process died before it could start Python");
 		reap(c, 1);
 		return ret;
 	}
@@ -387,16 +391,22 @@ proc_end(void *compiler)
 	reap(compiler, 0);
 }
 
-/* res->message for a file whose child failed us: what happened, and where. */
+/*
+ * res->message for a file whose child failed us: what happened, and to
+ * which file.  what, when not NULL, says it instead of the child's end.
+ * Returns ret, or -ENOMEM.
+ */
 static int
 child_failure(struct proc_compiler *c, const struct pcb_compile_req *req,
-    int ret, struct pcb_compile_result *res)
+    int ret, const char *what, struct pcb_compile_result *res)
 {
 	char *name = pcb_text_repr_str(req->path ? req->path : req->filename);
 	const char *q = name ? name : "?";
 	int n;
 
-	if (ret == -ETIMEDOUT)
+	if (what != NULL)
+		n = asprintf(&res->message, "Sorry: compiling %s: %s", q, what);
+	else if (ret == -ETIMEDOUT)
 		n = asprintf(&res->message,
 		    "Sorry: compiling %s took more than %g s (--timeout); its "
 		    "worker process was killed",
@@ -423,12 +433,53 @@ child_failure(struct proc_compiler *c, const struct pcb_compile_req *req,
 	return ret;
 }
 
+/*
+ * A child that died while idle, or that a timer killed just as its reply
+ * came, is reaped here, so that its end is not blamed on the next file.
+ */
+static void
+drop_stale_child(struct proc_compiler *c)
+{
+	if (!c->running)
+		return;
+	uv_run(&c->loop, UV_RUN_NOWAIT);
+	if (c->exited || c->eof || c->timed_out)
+		reap(c, 1);
+}
+
+/*
+ * Makes sure a live, greeted child waits, starting one if needed.  Returns
+ * 0, or a negative errno with *cause (owned).
+ */
+static int
+ready_child(struct proc_compiler *c, char **cause)
+{
+	struct pcb_runtime rt = { 0 };
+	int ret;
+
+	if (!c->running && (ret = spawn(c)) < 0) {
+		if (asprintf(cause, "cannot start a worker process: %s",
+			uv_strerror(ret)) < 0)
+			*cause = NULL;
+		return ret;
+	}
+	if (c->greeted)
+		return 0;
+	ret = greet(c, &rt, cause);
+	if (ret == 0 && rt.magic != c->be->magic) {
+		*cause = strdup("a worker process runs another Python");
+		reap(c, 1);
+		ret = -EPROTO;
+	}
+	pcb_runtime_fini(&rt);
+	return ret;
+}
+
 static int
 proc_compile(void *compiler, const struct pcb_compile_req *req,
     struct pcb_compile_result *res)
 {
 	struct proc_compiler *c = compiler;
-	struct pcb_runtime rt;
 	char *cause = NULL;
 	uv_buf_t bufs[2];
 	uint32_t type;
@@ -436,46 +487,38 @@ proc_compile(void *compiler, const struct pcb_compile_req *req,
 	int ret, cret;
 
 	memset(res, 0, sizeof *res);
-	if (!c->running && (ret = spawn(c)) < 0) {
-		if (asprintf(&res->message,
-			"Sorry: cannot start a worker process: %s",
-			uv_strerror(ret)) < 0)
-			res->message = NULL;
+	if (req->source_len > UINT_MAX)
+		return child_failure(c, req, -EFBIG,
+		    "the processes backend takes sources under 4 GiB", res);
+	drop_stale_child(c);
+	/* The limit covers a new worker's start too; the clock may be stale. */
+	uv_update_time(&c->loop);
+	if (c->be->timeout_ms > 0)
+		uv_timer_start(&c->timer, on_timeout, c->be->timeout_ms, 0);
+	c->timed_out = 0;
+	if ((ret = ready_child(c, &cause)) < 0) {
+		uv_timer_stop(&c->timer);
+		ret = child_failure(c, req, ret,
+		    cause ? cause : "a worker process failed to start", res);
+		free(cause);
 		return ret;
-	}
-	if (!c->greeted) {
-		if ((ret = greet(c, &rt, &cause)) == 0 &&
-		    rt.magic != c->be->magic)
-			ret = -EPROTO;
-		pcb_runtime_fini(&rt);
-		if (ret < 0) {
-			if (asprintf(&res->message, "Sorry: %s",
-				cause ? cause : "a worker process failed") < 0)
-				res->message = NULL;
-			free(cause);
-			reap(c, 1);
-			return ret;
-		}
 	}
 
 	if ((ret = pcb_wire_request(&c->out, req)) < 0) {
-		res->message = strdup("Sorry: MemoryError: ");
-		return ret;
+		uv_timer_stop(&c->timer);
+		return child_failure(c, req, ret, "out of memory", res);
 	}
 	bufs[0] = uv_buf_init((char *)c->out.data, (unsigned)c->out.len);
 	bufs[1] = uv_buf_init((char *)req->source, (unsigned)req->source_len);
 	c->write_req.data = c;
-	if (req->source_len > UINT_MAX ||
-	    uv_write(&c->write_req, (uv_stream_t *)&c->sock, bufs, 2,
+	if (uv_write(&c->write_req, (uv_stream_t *)&c->sock, bufs, 2,
 		on_write) < 0) {
-		/* Too big for one write, or a dead socket: give up on it. */
+		/* A dead socket: the child is going, see that it does. */
 		uv_process_kill(&c->proc, SIGKILL);
 		c->eof = 1;
 	} else {
 		c->writing = 1;
 	}
-	if (c->be->timeout_ms > 0)
-		uv_timer_start(&c->timer, on_timeout, c->be->timeout_ms, 0);
 	ret = wait_frame(c, &type, &total);
 	uv_timer_stop(&c->timer);
 	/* The request's buffers are reused: let the write finish first. */
@@ -490,7 +533,7 @@ proc_compile(void *compiler, const struct pcb_compile_req *req,
 	}
 	if (ret < 0) {
 		reap(c, 1);
-		return child_failure(c, req, ret, res);
+		return child_failure(c, req, ret, NULL, res);
 	}
 	return cret;
 }

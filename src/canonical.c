@@ -578,20 +578,20 @@ pcb_canonical_rewrite(const uint8_t *in, size_t len, unsigned py_minor,
 	memset(p.table, 0xff, slots * sizeof *p.table);
 	p.tablemask = slots - 1;
 	if ((ret = parse_object(&p, 0, &root)) < 0)
-		goto err_after_parse;
+		goto out_parse;
 	if (p.pos != len) {
 		ret = -EINVAL;
-		goto err_after_parse;
+		goto out_parse;
 	}
 
 	if ((e.cs = calloc(p.nnodes, sizeof *e.cs)) == NULL) {
 		ret = -ENOMEM;
-		goto err_after_parse;
+		goto out_parse;
 	}
 	emit_node(&e, root);
 	if ((e.out = malloc(e.pos)) == NULL) {
 		ret = -ENOMEM;
-		goto err_after_states;
+		goto out_states;
 	}
 	*outlen = e.pos;
 	for (size_t k = 0; k < p.nnodes; k++)
@@ -601,9 +601,9 @@ pcb_canonical_rewrite(const uint8_t *in, size_t len, unsigned py_minor,
 	*out = e.out;
 	ret = 0;
 
-err_after_states:
+out_states:
 	free(e.cs);
-err_after_parse:
+out_parse:
 	free(p.nodes);
 	free(p.kids);
 	free(p.stack);

@@ -141,8 +141,11 @@ compile_level(const struct pcb_pipeline *p, struct pcb_compiler *c,
 			job->errnum = -ENOMEM;
 		goto out_cur;
 	}
-	if (opt->reproducible && (ret = make_canonical(p, job, &cur)) < 0)
+	if (opt->reproducible && (ret = make_canonical(p, job, &cur)) < 0) {
+		if (job->message == NULL)
+			job->errnum = ret;
 		goto out_cur;
+	}
 
 	pcb_pyc_header(head, p->magic, opt->mode, job->mtime, job->size,
 	    job->hash);

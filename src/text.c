@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <unictype.h>
+
 #include "text.h"
 
 int
@@ -42,6 +44,21 @@ pcb_text_utf8(const unsigned char *s, unsigned long *cp)
 	return n;
 }
 
+/*
+ * Python's str.isprintable() for one code point: not in the categories Cc,
+ * Cf, Cs, Co, Cn, Zl, Zp or Zs, the space excepted.  The categories come
+ * from libunistring's tables, whose Unicode version can lag Python's for
+ * the newest characters.
+ */
+static int
+printable(unsigned long cp)
+{
+	if (cp == ' ')
+		return 1;
+	return !uc_is_general_category_withtable((ucs4_t)cp,
+	    UC_CATEGORY_MASK_C | UC_CATEGORY_MASK_Z);
+}
+
 void
 pcb_text_repr(FILE *out, const char *s)
 {
@@ -66,10 +83,14 @@ pcb_text_repr(FILE *out, const char *s)
 			fputs("\\n", out);
 		else if (cp == '\r')
 			fputs("\\r", out);
-		else if (cp < 0x20 || (cp >= 0x7F && cp <= 0xA0) || cp == 0xAD)
-			fprintf(out, "\\x%02lx", cp);
-		else
+		else if (printable(cp))
 			fwrite(p, 1, (size_t)n, out);
+		else if (cp <= 0xFF)
+			fprintf(out, "\\x%02lx", cp);
+		else if (cp <= 0xFFFF)
+			fprintf(out, "\\u%04lx", cp);
+		else
+			fprintf(out, "\\U%08lx", cp);
 		p += n;
 	}
 	fputc(quote, out);

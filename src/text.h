@@ -9,10 +9,11 @@
 /*
  * Writes s as Python's repr() of os.fsdecode(s) writes it, as compileall
  * prints "Compiling 'path'...": single quotes unless s holds ' and no ",
- * backslash escapes for \\, the quote, \t, \n, \r and other ASCII controls
- * (\xNN), C1 controls as \xNN, bytes that are not UTF-8 as \udcNN (the
- * surrogate escape).  Other non-ASCII characters are written as they are
- * (Python also escapes the few it calls unprintable, e.g. U+2028).
+ * backslash escapes for \\, the quote, \t, \n, \r, and every character
+ * str.isprintable() calls unprintable as \xNN, \uNNNN or \UNNNNNNNN (the
+ * controls, U+00A0, U+00AD, U+2028, unassigned ones...), bytes that are not
+ * UTF-8 as \udcNN (the surrogate escape).  Other characters are written as
+ * they are.
  */
 void pcb_text_repr(FILE *out, const char *s);
 

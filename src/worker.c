@@ -90,10 +90,11 @@ pcb_worker_main(const char *argv0)
 	signal(SIGHUP, SIG_IGN);
 	signal(SIGPIPE, SIG_IGN);
 #ifdef __linux__
-	/* Do not outlive a parent killed outright. */
+	/*
+	 * Do not outlive a parent killed outright.  One that died before this
+	 * line closed the socket: the HELLO below fails and the worker leaves.
+	 */
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
-	if (getppid() == 1)
-		return 1;
 #endif
 	/* libuv may hand the socket over non-blocking; we block on it. */
 	fcntl(PCB_WORKER_FD, F_SETFL,

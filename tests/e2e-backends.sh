@@ -127,6 +127,38 @@ rm -rf __pycache__
 check "--timeout=60: slow.py compiles" "$PCBX" --timeout=60 -j2 after1.py slow.py
 check "--timeout=60: no worker left" [ "$(workers)" = 0 ]
 
+# A worker idle for longer than --timeout (its next file, a FIFO, is slow to
+# read) still gets the whole limit for that file: the clock is not stale.
+rm -rf __pycache__ fifo.py
+mkfifo fifo.py
+set +e
+"$PCBX" --timeout=1 -j1 after1.py fifo.py after2.py 2>err &
+pid=$!
+sleep 2
+echo 'y = 3' >fifo.py
+wait $pid
+rc=$?
+set -e
+check "--timeout=1, idle 2 s before a one-line file: exit $rc (want 0) $(head -1 err)" [ "$rc" = 0 ]
+
+# A worker that dies while idle is replaced before the next file, which
+# is not blamed for it.
+rm -rf __pycache__
+set +e
+"$PCBX" --backend=processes -j1 after1.py fifo.py after2.py 2>err &
+pid=$!
+n=0
+while [ ! -f "$(cache_of after1.py)" ] && [ $n -lt 100 ]; do sleep 0.05; n=$((n + 1)); done
+pkill -KILL -f "^$PCBX --backend-worker"
+sleep 0.3
+echo 'y = 3' >fifo.py
+wait $pid
+rc=$?
+set -e
+check "a worker killed while idle: exit $rc (want 0), nothing failed $(head -1 err)" \
+    sh -c '[ "$1" = 0 ] && [ -f "$2" ] && [ -f "$3" ]' - "$rc" "$(cache_of fifo.py)" "$(cache_of after2.py)"
+rm -f fifo.py
+
 # A run killed outright takes its workers with it.
 rm -rf __pycache__
 "$PCBX" --backend=processes -j2 slow.py slow.py after1.py 2>/dev/null &

@@ -9,6 +9,17 @@ printf 'x = 1\n' >"$W/missing/a/good.py"
 twin missing gone.py good.py nodir/gone.py
 run_pair missing -j2
 
+# OS errors are worded in C: the name must be Python's repr() of it, with
+# str.isprintable()'s escapes (U+200B, U+2028, U+00A0, U+00AD, U+E000 and an
+# unassigned one escaped; an accent, a combining mark and an emoji not).
+new_case missing-unicode
+printf 'x = 1\n' >"$W/missing-unicode/a/good.py"
+twin missing-unicode "$(printf 'zw\342\200\213.py')" "$(printf 'ls\342\200\250.py')" \
+    "$(printf 'nb\302\240sh\302\255.py')" "$(printf 'pu\356\200\200.py')" \
+    "$(printf 'un\360\257\277\277.py')" "$(printf 'caf\303\251e\314\201\360\237\220\215.py')" \
+    "$(printf "it's.py")" good.py
+run_pair missing-unicode -j2
+
 new_case syntax-then-good
 printf 'def f(:\n    pass\n' >"$W/syntax-then-good/a/bad.py"
 printf 'if 1:\nx = 1\n' >"$W/syntax-then-good/a/indent.py"
