@@ -17,8 +17,6 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-#include "backend.h"
-
 /* Distinct optimization levels: -1, 0, 1, 2. */
 #define PCB_MAX_LEVELS 4
 
@@ -44,6 +42,46 @@ enum pcb_progress {
 	PCB_PROGRESS_ALWAYS,
 	PCB_PROGRESS_NEVER,
 };
+
+enum pcb_backend_kind {
+	PCB_BACKEND_AUTO = 0,
+	PCB_BACKEND_SUBINTERPRETERS,
+	PCB_BACKEND_PROCESSES,
+};
+
+/* What the linked Python says about itself, asked once at start-up. */
+struct pcb_runtime {
+	char version[32]; /* "3.13.0" */
+	unsigned py_minor;
+	uint32_t magic;       /* PyImport_GetMagicNumber() */
+	char cache_tag[64];   /* sys.implementation.cache_tag */
+	char *pycache_prefix; /* sys.pycache_prefix, or NULL (owned) */
+	int optimize;         /* sys.flags.optimize */
+	int own_gil;          /* built with PEP 684 subinterpreters */
+};
+
+/* One file to compile.  Borrowed for the length of the call. */
+struct pcb_compile_req {
+	const char *source; /* source bytes */
+	size_t source_len;
+	const char *filename; /* the name stored in the code (dfile or path) */
+	const char *path;     /* the source as given, for messages of our own */
+	int optimize;         /* -1, 0, 1, 2 */
+};
+
+/* What a compile gave.  Every pointer is owned (free()) or NULL. */
+struct pcb_compile_result {
+	char *data; /* marshal bytes of the code object */
+	size_t len;
+	char *message;  /* py_compile's text for a failure */
+	char *warnings; /* what the compiler printed, in order */
+};
+
+/* Frees what a runtime owns; accepts a zeroed one (result.c). */
+void pcb_runtime_fini(struct pcb_runtime *rt);
+
+/* Frees what a result owns and zeroes it; accepts a zeroed one. */
+void pcb_compile_result_fini(struct pcb_compile_result *res);
 
 /* Everything the command line decides; filled by cli.c, read-only after. */
 struct pcb_options {

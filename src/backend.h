@@ -2,8 +2,10 @@
  * backend.h: the one place the engine meets Python.
  *
  * A backend turns (source bytes, stored name, level) into marshal bytes or a
- * py_compile-style message, plus what the compiler warned.  The engine and
- * the per-file pipeline see only this header: plain C, no GIL, no PyObject.
+ * py_compile-style message, plus what the compiler warned (the request,
+ * result and runtime types are in pcb.h, since the worker's side and the
+ * wire format use them too).  The engine and the per-file pipeline see only
+ * this header: plain C, no GIL, no PyObject.
  *
  * Two backends:
  *  - subinterpreters (backend_subinterp.c): one interpreter per worker thread
@@ -24,25 +26,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-enum pcb_backend_kind {
-	PCB_BACKEND_AUTO = 0,
-	PCB_BACKEND_SUBINTERPRETERS,
-	PCB_BACKEND_PROCESSES,
-};
-
-/* What the linked Python says about itself, asked once at start-up. */
-struct pcb_runtime {
-	char version[32]; /* "3.13.0" */
-	unsigned py_minor;
-	uint32_t magic;       /* PyImport_GetMagicNumber() */
-	char cache_tag[64];   /* sys.implementation.cache_tag */
-	char *pycache_prefix; /* sys.pycache_prefix, or NULL (owned) */
-	int optimize;         /* sys.flags.optimize */
-	int own_gil;          /* built with PEP 684 subinterpreters */
-};
-
-/* Frees what a runtime owns; accepts a zeroed one. */
-void pcb_runtime_fini(struct pcb_runtime *rt);
+#include "pcb.h"
 
 /* How the engine wants its backend. */
 struct pcb_backend_cfg {
@@ -51,26 +35,6 @@ struct pcb_backend_cfg {
 	double timeout;             /* seconds per file, 0 for none */
 	unsigned jobs;              /* workers wanted */
 };
-
-/* One file to compile.  Borrowed for the length of the call. */
-struct pcb_compile_req {
-	const char *source; /* source bytes */
-	size_t source_len;
-	const char *filename; /* the name stored in the code (dfile or path) */
-	const char *path;     /* the source as given, for messages of our own */
-	int optimize;         /* -1, 0, 1, 2 */
-};
-
-/* What a compile gave.  Every pointer is owned (free()) or NULL. */
-struct pcb_compile_result {
-	char *data; /* marshal bytes of the code object */
-	size_t len;
-	char *message;  /* py_compile's text for a failure */
-	char *warnings; /* what the compiler printed, in order */
-};
-
-/* Frees what a result owns and zeroes it; accepts a zeroed one. */
-void pcb_compile_result_fini(struct pcb_compile_result *res);
 
 struct pcb_backend;
 struct pcb_compiler;

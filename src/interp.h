@@ -15,7 +15,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "backend.h"
+#include "pcb.h"
 
 /*
  * Starts an isolated runtime that still honours PYTHONOPTIMIZE and

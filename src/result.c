@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "backend.h"
+#include "pcb.h"
 
 void
 pcb_runtime_fini(struct pcb_runtime *rt)

@@ -14,7 +14,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "backend.h"
+#include "pcb.h"
 
 #define PCB_WIRE_HEADER 12
 
