@@ -87,7 +87,10 @@ kill_worker() {
 	sig=$1 signo=$2
 	rm -rf __pycache__
 	set +e
-	"$PCBX" --backend=processes -j1 slow.py after1.py after2.py after3.py 2>err &
+	# A sanitizer's own SIGSEGV handler would turn the signal into an abort.
+	ASAN_OPTIONS="${ASAN_OPTIONS:-}:handle_segv=0" \
+	    TSAN_OPTIONS="${TSAN_OPTIONS:-} handle_segv=0" \
+	    "$PCBX" --backend=processes -j1 slow.py after1.py after2.py after3.py 2>err &
 	pid=$!
 	n=0
 	while [ "$(workers)" = 0 ] && [ $n -lt 100 ]; do sleep 0.05; n=$((n + 1)); done
