@@ -187,6 +187,8 @@ reap(struct proc_compiler *c, int kill_it)
 {
 	if (!c->running)
 		return;
+	/* A running timer would keep the uv_run below waiting for it. */
+	uv_timer_stop(&c->timer);
 	if (!uv_is_closing((uv_handle_t *)&c->sock))
 		uv_close((uv_handle_t *)&c->sock, NULL);
 	if (kill_it && !c->exited)
