@@ -263,24 +263,6 @@ pcb_wire_read(int fd, uint32_t *type, uint8_t **payload, size_t *len)
 }
 
 int
-pcb_wire_write(int fd, const void *p, size_t n)
-{
-	const uint8_t *q = p;
-	ssize_t w;
-
-	while (n > 0) {
-		w = write(fd, q, n);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w < 0)
-			return -errno;
-		q += w;
-		n -= (size_t)w;
-	}
-	return 0;
-}
-
-int
 pcb_wire_hello(struct pcb_wire_buf *b, int status, const struct pcb_runtime *rt,
     const char *cause)
 {

@@ -102,12 +102,10 @@ int pcb_wire_take_reply(const uint8_t *payload, size_t len, int *ret,
     struct pcb_compile_result *res);
 
 /*
- * Blocking I/O for the worker's side.  Reads one frame from fd into *payload
- * (owned by the caller); returns 0, -EPIPE at a clean end of input, or a
- * negative errno.
+ * Blocking I/O for the worker's side (it writes with write.c's
+ * pcb_write_all).  Reads one frame from fd into *payload (owned by the
+ * caller); returns 0, -EPIPE at a clean end of input, or a negative errno.
  */
 int pcb_wire_read(int fd, uint32_t *type, uint8_t **payload, size_t *len);
-/* Writes all of p[0..n) to fd.  Returns 0 or a negative errno. */
-int pcb_wire_write(int fd, const void *p, size_t n);
 
 #endif

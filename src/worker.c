@@ -23,6 +23,7 @@
 #include "interp.h"
 #include "wire.h"
 #include "worker.h"
+#include "write.h"
 
 /* Sends a frame built in b.  Returns 0 or a negative errno. */
 static int
@@ -30,7 +31,7 @@ send_frame(struct pcb_wire_buf *b, int ret)
 {
 	if (ret < 0)
 		return ret;
-	return pcb_wire_write(PCB_WORKER_FD, b->data, b->len);
+	return pcb_write_all(PCB_WORKER_FD, b->data, b->len, NULL, 0);
 }
 
 /* Answers requests until the parent closes the socket. */

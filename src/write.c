@@ -108,9 +108,8 @@ random_u64(void)
 	    (uint64_t)getpid();
 }
 
-/* Writes every byte of both buffers, going on after short writes. */
-static int
-write_all(int fd, const void *head, size_t headlen, const void *body,
+int
+pcb_write_all(int fd, const void *head, size_t headlen, const void *body,
     size_t bodylen)
 {
 	struct iovec iov[2] = {
@@ -176,7 +175,7 @@ pcb_write_pyc(const char *cfile, const void *head, size_t headlen,
 		ret = set_error(err, -errno, tmp, NULL);
 		goto out;
 	}
-	ret = write_all(fd, head, headlen, body, bodylen);
+	ret = pcb_write_all(fd, head, headlen, body, bodylen);
 	if (close(fd) < 0 && ret == 0)
 		ret = -errno;
 	if (ret < 0) {

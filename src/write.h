@@ -24,6 +24,13 @@ struct pcb_write_error {
 };
 
 /*
+ * Writes every byte of head, then of body, to fd, going on after short
+ * writes and EINTR.  Returns 0 or a negative errno.
+ */
+int pcb_write_all(int fd, const void *head, size_t headlen, const void *body,
+    size_t bodylen);
+
+/*
  * Creates cfile's directory like os.makedirs (an existing one is fine), then
  * writes head and body to a fresh temp file beside cfile and renames it over
  * cfile.  The temp file is removed on any failure.  Returns 0 or a negative

@@ -12,6 +12,7 @@
 
 #include "check_units.h"
 #include "wire.h"
+#include "write.h"
 
 /* The payload of the one whole frame in b. */
 static const uint8_t *
@@ -200,9 +201,9 @@ START_TEST(test_blocking_io)
 
 	ck_assert_int_eq(pipe(fds), 0);
 	ck_assert_int_eq(pcb_wire_reply(&b, 0, &res), 0);
-	ck_assert_int_eq(pcb_wire_write(fds[1], b.data, b.len), 0);
+	ck_assert_int_eq(pcb_write_all(fds[1], b.data, b.len, NULL, 0), 0);
 	/* Half a header, then the end: a broken frame, not a clean end. */
-	ck_assert_int_eq(pcb_wire_write(fds[1], b.data, 5), 0);
+	ck_assert_int_eq(pcb_write_all(fds[1], b.data, 5, NULL, 0), 0);
 	close(fds[1]);
 	ck_assert_int_eq(pcb_wire_read(fds[0], &type, &payload, &len), 0);
 	ck_assert_uint_eq(type, PCB_WIRE_REPLY);
