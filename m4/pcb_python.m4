@@ -4,8 +4,9 @@
 # a Python older than 3.9; takes the flags from that interpreter's own
 # python3.X-config --embed, or else from its python-3.X-embed.pc, with an
 # rpath for a libpython outside the system directories; checks that it
-# links, and whether it has own-GIL subinterpreters (PEP 684).  Nothing
-# here hard-codes a version.
+# links, and whether it has own-GIL subinterpreters (PEP 684); refuses a
+# free-threaded build; asks its py_compile how it flags the module's code
+# object (PCB_CODE_REF).  Nothing here hard-codes a version.
 # Sets and substitutes PYTHON, PYTHON_VERSION, PYTHON_CFLAGS, PYTHON_LIBS;
 # sets PCB_OWN_GIL (yes/no) and PCB_AUTO_BACKEND for the summary.
 AC_DEFUN([PCB_PYTHON_EMBED], [
@@ -71,5 +72,42 @@ AC_MSG_RESULT([$PCB_OWN_GIL])
 AS_IF([test "$PCB_OWN_GIL" = yes],
   [PCB_AUTO_BACKEND="subinterpreters"],
   [PCB_AUTO_BACKEND="processes (subinterpreters with -j1)"])
+AC_MSG_CHECKING([whether Python is a free-threaded build])
+AC_COMPILE_IFELSE([AC_LANG_PROGRAM([[#include <Python.h>
+#ifdef Py_GIL_DISABLED
+#error free-threaded
+#endif]], [[]])],
+  [AC_MSG_RESULT([no])],
+  [AC_MSG_RESULT([yes])
+   AC_MSG_ERROR([$PYTHON is a free-threaded build (Py_GIL_DISABLED, python3.X"t"), which pycompile-batch does not support: it is neither built nor tested on one (Debian ships none), and its own-GIL subinterpreters and reference-count-dependent marshal output would need their own checks.  Use the default build of the same Python.])])
 CFLAGS=$save_CFLAGS; LIBS=$save_LIBS
+
+# marshal flags the module's code object for back-references when its
+# reference count is above one as py_compile dumps it, which depends on how
+# that Python compiled py_compile itself (3.14 holds an extra reference, 3.15
+# borrows it).  Asked of the linked Python's own py_compile, in every
+# invalidation mode; they must agree.
+AC_MSG_CHECKING([whether py_compile's code object is flagged for references])
+PCB_CODE_REF=`$PYTHON -B -c 'import os, py_compile, shutil, tempfile
+d = tempfile.mkdtemp()
+try:
+    src = os.path.join(d, "probe.py")
+    with open(src, "w") as f:
+        f.write("x = 1\n")
+    flags = set()
+    for mode in py_compile.PycInvalidationMode:
+        pyc = py_compile.compile(src, cfile=os.path.join(d, "probe.pyc"),
+                                 doraise=True, invalidation_mode=mode)
+        with open(pyc, "rb") as f:
+            flags.add(f.read()[[16]] >> 7)
+    print(*sorted(flags))
+finally:
+    shutil.rmtree(d)' 2>&1`
+AS_CASE([$PCB_CODE_REF],
+  [0], [AC_MSG_RESULT([no])],
+  [1], [AC_MSG_RESULT([yes])],
+  [AC_MSG_RESULT([?])
+   AC_MSG_ERROR([cannot tell how py_compile of $PYTHON flags its code object (the invalidation modes must agree): $PCB_CODE_REF])])
+AC_DEFINE_UNQUOTED([PCB_CODE_REF], [$PCB_CODE_REF],
+  [1 if py_compile's marshal.dumps sees the module code object referenced twice])
 ])

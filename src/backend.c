@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 
 #include "backend.h"
 #include "backend_ops.h"
@@ -84,6 +85,23 @@ pcb_backend_close(struct pcb_backend *be)
 		return;
 	be->ops->close(be->state);
 	free(be);
+}
+
+size_t
+pcb_backend_thread_stack(unsigned py_minor)
+{
+	const size_t big = (size_t)32 << 20;
+	struct rlimit rl;
+
+	/* An unlimited main stack has no size to copy: the old default. */
+	if (py_minor < 14 || getrlimit(RLIMIT_STACK, &rl) < 0 ||
+	    rl.rlim_cur == RLIM_INFINITY)
+		return big;
+	if (rl.rlim_cur < ((rlim_t)1 << 20))
+		return (size_t)1 << 20;
+	if (rl.rlim_cur > ((rlim_t)1 << 30))
+		return (size_t)1 << 30;
+	return (size_t)rl.rlim_cur;
 }
 
 unsigned

@@ -62,6 +62,16 @@ int pcb_backend_open(const struct pcb_backend_cfg *cfg, struct pcb_runtime *rt,
 /* Stops it; every compiler is freed first.  Accepts NULL.  Main thread. */
 void pcb_backend_close(struct pcb_backend *be);
 
+/*
+ * The stack size for a worker thread that compiles with Python 3.py_minor.
+ * Up to 3.13 the compiler bounds its recursion by a counter, and a big stack
+ * only keeps deep nesting from overflowing first.  From 3.14 on the bound is
+ * the C stack itself, as pthread reports the thread's: a worker gets the
+ * stack of python3's main thread (RLIMIT_STACK), where py_compile compiles,
+ * so that the same sources fail with RecursionError.
+ */
+size_t pcb_backend_thread_stack(unsigned py_minor);
+
 /* How many compilers this backend can run at once (at least 1). */
 unsigned pcb_backend_max_compilers(const struct pcb_backend *be);
 

@@ -19,8 +19,10 @@
  * interns its names and identifier-like constants whatever the mark said.
  *
  * Pure C, no Python: any thread, no lock.  Layouts are those of
- * Python/marshal.c for marshal versions 4 (3.9 to 3.13) and 5 (3.14's
- * TYPE_SLICE).  Only a code object's layout depends on the Python version
+ * Python/marshal.c for marshal versions 4 (3.9 to 3.13), 5 (3.14's
+ * TYPE_SLICE) and 6 (3.15's TYPE_FROZENDICT).  A frozendict is written in
+ * full wherever it occurs, never flagged nor referred to: 3.15.0's marshal
+ * cannot load a reference to one (gh-155315).  Only a code object's layout depends on the Python version
  * (code_layouts below); the caller names the version, since the stream does
  * not.
  */
@@ -306,6 +308,7 @@ payload_len(const struct parse *p, const struct node *n)
 	case 'c':
 		return 4 * (uint32_t)p->layout->nints;
 	case '{':
+	case '}':
 	case ':':
 		return 0;
 	default:
@@ -394,6 +397,8 @@ parse_body(struct parse *p, uint32_t i, int depth)
 		return parse_kids(p, p->in[p->pos - 1], depth + 1);
 	case '{':
 		p->nodes[i].unique = 1;
+		/* fall through */
+	case '}': /* frozendict (3.15) */
 		for (;;) {
 			if (p->pos >= p->len)
 				return -EINVAL;
@@ -514,6 +519,13 @@ emit_node(struct emit *e, uint32_t i)
 
 	if (is_inline(type)) {
 		put(e, &type, 1);
+		return;
+	}
+	if (type == '}') {
+		put(e, &type, 1);
+		for (uint32_t k = 0; k < n->nkids; k++)
+			emit_node(e, p->kids[n->kids + k]);
+		put(e, "0", 1);
 		return;
 	}
 	if (c->written) {

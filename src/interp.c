@@ -174,7 +174,9 @@ ask_runtime(struct pcb_runtime *rt, char **cause)
 	impl = PySys_GetObject("implementation"); /* borrowed */
 	tag = impl ? PyObject_GetAttrString(impl, "cache_tag") : NULL;
 	if (tag == NULL || !PyUnicode_Check(tag)) {
-		*cause = strdup("sys.implementation.cache_tag is not set");
+		*cause = strdup("this Python has no cache tag "
+				"(sys.implementation.cache_tag is None): "
+				"it neither writes nor reads .pyc files");
 		ret = -EIO;
 		goto out;
 	}
@@ -456,13 +458,16 @@ pcb_interp_compile(struct pcb_interp *in, const struct pcb_compile_req *req,
 		goto err;
 	/*
 	 * marshal flags an object for back-references when its refcount is
-	 * above 1.  In py_compile the code object is held by a local and by the
-	 * call's argument when marshal.dumps runs: an extra reference gives the
-	 * same bytes.
+	 * above 1.  Where py_compile holds the code object twice when
+	 * marshal.dumps runs (a local and the call's argument, PCB_CODE_REF:
+	 * configure asked that Python's py_compile), an extra reference gives
+	 * the same bytes.
 	 */
-	Py_INCREF(code);
+	if (PCB_CODE_REF)
+		Py_INCREF(code);
 	bytes = PyMarshal_WriteObjectToString(code, Py_MARSHAL_VERSION);
-	Py_DECREF(code);
+	if (PCB_CODE_REF)
+		Py_DECREF(code);
 	if (bytes == NULL)
 		goto err;
 	res->len = (size_t)PyBytes_GET_SIZE(bytes);

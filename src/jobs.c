@@ -36,9 +36,6 @@
 #include "report.h"
 #include "source.h"
 
-/* Worker threads get big stacks: deep nesting recurses in the compiler. */
-#define PCB_WORKER_STACK (32u << 20)
-
 /* The signals that stop a run. */
 static const int stop_signals[] = { SIGINT, SIGTERM, SIGHUP };
 #define NSTOP (sizeof stop_signals / sizeof stop_signals[0])
@@ -234,7 +231,7 @@ start_worker(struct engine *eng, struct worker *w)
 {
 	uv_thread_options_t topt = {
 		.flags = UV_THREAD_HAS_STACK_SIZE,
-		.stack_size = PCB_WORKER_STACK,
+		.stack_size = pcb_backend_thread_stack(eng->rt.py_minor),
 	};
 	int ret;
 

@@ -146,7 +146,8 @@ pcb_write_pyc(const char *cfile, const void *head, size_t headlen,
 	/* importlib's _calc_mode: the source's mode plus owner write. */
 	mode_t mode = ((source_mode ? source_mode : 0666) | 0200) & 0666;
 	size_t n = strlen(cfile) + 32;
-	char *tmp = malloc(n), *dir = NULL, *slash;
+	char *tmp = malloc(n), *dir = NULL;
+	const char *slash;
 	int fd = -1, ret, tries;
 
 	if (tmp == NULL)

@@ -104,6 +104,23 @@ START_TEST(test_dict_and_long)
 }
 END_TEST
 
+START_TEST(test_frozendict_never_referenced)
+{
+	/*
+	 * [fd, fd] with fd = frozendict(a=1), as 3.15's marshal.dumps writes
+	 * it: the second as a reference, which 3.15.0 cannot load
+	 * (gh-155315).  Both are written in full, neither flagged.
+	 */
+	static const uint8_t in[] = { '[' | REF, 2, 0, 0, 0, '}' | REF,
+		'Z' | REF, 1, 'a', 'i' | REF, 1, 0, 0, 0, '0', 'r', 1, 0, 0, 0 };
+	static const uint8_t want[] = { '[', 2, 0, 0, 0, '}', 'z' | REF, 1,
+		'a', 'i' | REF, 1, 0, 0, 0, '0', '}', 'r', 0, 0, 0, 0, 'r', 1, 0,
+		0, 0, '0' };
+
+	expect(15, in, sizeof in, want, sizeof want);
+}
+END_TEST
+
 START_TEST(test_flagged_null_ends_dict)
 {
 	/* marshal ends a dict at TYPE_NULL whatever its flag (found by
@@ -380,6 +397,7 @@ canonical_suite(void)
 	tcase_add_test(core, test_code_object_39);
 	tcase_add_test(core, test_code_object_39_referenced);
 	tcase_add_test(core, test_flagged_null_ends_dict);
+	tcase_add_test(core, test_frozendict_never_referenced);
 	tcase_add_test(core, test_equal_values_merged);
 	tcase_add_test(core, test_types_kept_apart);
 	tcase_add_test(core, test_frozenset_order);

@@ -5,6 +5,10 @@ set -eu
 : "${PYTHON:?PYTHON is not set}"
 : "${PCB:?PCB is not set}"
 : "${PCB_TESTDIR:?PCB_TESTDIR is not set}"
+# The oracle and the helpers must not write their own modules' .pyc files into
+# the trees under test (PYTHONPYCACHEPREFIX): a stdlib packaged without them,
+# as Debian's is, would get them.  py_compile and pycompile-batch ignore it.
+export PYTHONDONTWRITEBYTECODE=1
 
 tap_n=0
 tap_failed=0
@@ -34,8 +38,10 @@ cache_of() {
 	"$PYTHON" -c 'import importlib.util, sys; print(importlib.util.cache_from_source(sys.argv[1]))' "$1"
 }
 
-# Replaces importlib's and our temp-name suffixes (cfile.<digits>) by .N.
-norm_tmp() { sed -E "s/(\.pyc)\.[0-9]+'/\1.N'/g"; }
+# Replaces importlib's and our temp-name suffixes (cfile.<digits>) by .N,
+# and the stack depth in 3.14's "Stack overflow (used N kB)": it moves with
+# where the compiling thread's stack began (the environment's size, say).
+norm_tmp() { sed -E -e "s/(\.pyc)\.[0-9]+'/\1.N'/g" -e 's/(Stack overflow \(used )[0-9]+ kB\)/\1N kB)/g'; }
 
 # Every file below a directory: path, type and mode (stray files show up).
 listing() { (cd "$1" && find . -mindepth 1 -printf '%P %y %m\n' | LC_ALL=C sort); }

@@ -1,0 +1,181 @@
+#!/usr/bin/env bash
+# tests/chroot.sh: build and test pycompile-batch against the Pythons of
+# other Debian releases, each in a minimal chroot made with debootstrap.
+#
+#   tests/chroot.sh [SUITE...]        (default: trixie testing)
+#
+# trixie (Debian 13) gives its distribution-patched system python3 (3.13);
+# testing gives every python3.1X-dev from 3.14 on that it carries (3.14 and
+# 3.15 today).  For each SUITE the chroot is made once and kept under
+# $PCB_CHROOT_DIR (default /var/cache/pycompile-batch/chroot); it is made
+# again when missing, when this script's package list changed, or when older
+# than $PCB_CHROOT_MAX_AGE days (default 7).  The mirror is the one apt
+# already uses (or $PCB_CHROOT_MIRROR).  The source tree (git's tracked and
+# untracked, not ignored, files) is copied in and, per Python, configured,
+# built and `make check`ed there.  /proc, /dev and /dev/pts are mounted
+# while it runs and unmounted on every way out.  Needs root (or sudo).
+# The last line is "N passed, N failed", summed over every Python.
+set -uo pipefail
+top=$(cd "$(dirname "$0")/.." && pwd)
+
+if [ "$(id -u)" != 0 ]; then
+	command -v sudo >/dev/null || { echo "tests/chroot.sh: needs root (or sudo)" >&2; exit 2; }
+	exec sudo -E "$0" "$@"
+fi
+
+suites=("$@")
+[ ${#suites[@]} -gt 0 ] || suites=(trixie testing)
+cache=${PCB_CHROOT_DIR:-/var/cache/pycompile-batch/chroot}
+max_age=${PCB_CHROOT_MAX_AGE:-7}
+# What the build and the tests need inside; a change here remakes the chroots.
+pkgs="build-essential autoconf autoconf-archive automake pkg-config libuv1-dev check libunistring-dev python3-dev procps util-linux mount bsdutils file git ca-certificates"
+recipe="v1 $pkgs"
+
+mirror=${PCB_CHROOT_MIRROR:-}
+if [ -z "$mirror" ]; then
+	mirror=$(sed -n 's/^URIs: *\([^ ]*debian\/*\)$/\1/p' /etc/apt/sources.list.d/*.sources 2>/dev/null | head -1)
+	[ -n "$mirror" ] || mirror=$(awk '$1 == "deb" && $2 ~ /debian\/?$/ { print $2; exit }' /etc/apt/sources.list 2>/dev/null)
+	[ -n "$mirror" ] || mirror=http://deb.debian.org/debian
+fi
+
+passed=0
+failed=0
+mounts=()
+# Undo every mount this run made, innermost first; runs on every exit.
+unmount_all() {
+	local i
+	for ((i = ${#mounts[@]} - 1; i >= 0; i--)); do
+		umount -R "${mounts[$i]}" 2>/dev/null || umount -lR "${mounts[$i]}" 2>/dev/null || true
+	done
+	mounts=()
+}
+trap unmount_all EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+# mounted_under DIR: is anything mounted at or below DIR (a run killed with
+# SIGKILL leaves its mounts)?
+mounted_under() { awk -v d="$1" '$2 == d || index($2, d "/") == 1 { f = 1 } END { exit !f }' /proc/mounts; }
+
+# fresh ROOT: is the chroot at ROOT complete, from this recipe, and young enough?
+fresh() {
+	local stamp=$1/.pcb-chroot
+	[ -f "$stamp" ] && [ "$(sed -n 2p "$stamp")" = "$recipe" ] &&
+	    [ -z "$(find "$stamp" -mtime +"$max_age")" ]
+}
+
+# make_chroot SUITE ROOT: debootstrap SUITE into ROOT, then install the build
+# dependencies and, for testing and later, every python3.1X-dev from 3.14 on.
+make_chroot() {
+	local suite=$1 root=$2 new=$2.new extra
+	echo "== $suite: debootstrap from $mirror into $root"
+	if mounted_under "$new"; then umount -lR "$new" || return 1; fi
+	rm -rf --one-file-system "$new"
+	mkdir -p "$(dirname "$new")"
+	if ! debootstrap --variant=minbase "$suite" "$new" "$mirror" >"$new.log" 2>&1; then
+		tail -20 "$new.log"
+		return 1
+	fi
+	# Snapshot mirrors serve Release files past their Valid-Until.
+	echo 'Acquire::Check-Valid-Until "false";' >"$new"/etc/apt/apt.conf.d/99pcb
+	if ! in_root "$new" "apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $pkgs >/dev/null"; then
+		return 1
+	fi
+	extra=$(in_root "$new" "apt-cache pkgnames python3.1 | grep -E '^python3\\.1[4-9]-dev\$' | sort -V | tr '\\n' ' '")
+	if [ "$suite" != trixie ] && [ -n "$extra" ]; then
+		in_root "$new" "DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $extra >/dev/null" || return 1
+	fi
+	in_root "$new" "apt-get clean"
+	printf '%s\n%s\n' "$(date -u +%FT%TZ) $suite" "$recipe" >"$new"/.pcb-chroot
+	if mounted_under "$root"; then umount -lR "$root" || return 1; fi
+	rm -rf --one-file-system "$root"
+	mv "$new" "$root"
+}
+
+# in_root ROOT COMMAND: run COMMAND under bash in the chroot, /proc and /dev
+# mounted for the duration, with a clean environment.
+in_root() {
+	local root=$1 rc
+	mount -t proc proc "$root/proc" && mounts+=("$root/proc") || return 1
+	mount --rbind /dev "$root/dev" && mount --make-rslave "$root/dev" && mounts+=("$root/dev") || return 1
+	cp /etc/resolv.conf "$root/etc/resolv.conf" 2>/dev/null || true
+	chroot "$root" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root \
+	    LANG=C.UTF-8 TERM=dumb /bin/bash -c "$2"
+	rc=$?
+	unmount_all
+	return $rc
+}
+
+# test_in SUITE ROOT: copy the source in, then configure, build and check
+# against each Python of the chroot.
+test_in() {
+	local suite=$1 root=$2 out
+	rm -rf --one-file-system "$root/src" && mkdir -p "$root/src" || return 1
+	(cd "$top" && git ls-files -z --cached --others --exclude-standard |
+	    tar --null -T - -cf -) | tar -xf - -C "$root/src" || return 1
+	out=$top/_chroot/$suite
+	rm -rf "$out" && mkdir -p "$out"
+	in_root "$root" '
+		set -u
+		cd /src && autoreconf -fi >/dev/null 2>&1 || { echo "autoreconf failed"; exit 1; }
+		pys=
+		if [ '"$suite"' = trixie ]; then
+			pys=/usr/bin/python3
+		else
+			for p in /usr/bin/python3.1[4-9]; do
+				[ -x "$p" ] && [ -x "$p-config" ] && pys="$pys $p"
+			done
+		fi
+		[ -n "$pys" ] || echo "## FAILED: no Python to test"
+		for py in $pys; do
+			v=$($py -c "import platform; print(platform.python_version())")
+			b=/src/_b/$(basename $py)-$v
+			mkdir -p $b && cd $b
+			echo "== '"$suite"' $py ($v): configure, make, make check"
+			if ! /src/configure -q --with-python=$py --enable-werror >configure.out 2>&1; then
+				tail -30 configure.out; echo "## FAILED configure $v"; continue
+			fi
+			grep -A2 "Python:" configure.out
+			if ! make -j2 >make.out 2>&1; then
+				grep -B2 -A8 "error" make.out | head -40; echo "## FAILED make $v"; continue
+			fi
+			make -j2 check >check.out 2>&1
+			[ -f test-suite.log ] || { tail -30 check.out; echo "## FAILED check $v"; continue; }
+			grep -E "^# [A-Z]+:" test-suite.log
+			grep -h "^not ok" tests/*.log
+			grep -h "^# files\|code-equal" tests/e2e-stdlib.log 2>/dev/null | head -20
+		done
+		true
+	' 2>&1 | tee "$out/log"
+	cp -r "$root/src/_b" "$out/" 2>/dev/null || true
+	local p f
+	p=$(awk '/^# PASS:/ { n += $3 } END { print n + 0 }' "$out/log")
+	f=$(awk '/^# (FAIL|ERROR|XPASS):/ { n += $3 } END { print n + 0 }' "$out/log")
+	passed=$((passed + ${p:-0}))
+	failed=$((failed + ${f:-0} + $(grep -c '^## FAILED' "$out/log")))
+	grep -q '^== ' "$out/log" || failed=$((failed + 1))
+}
+
+command -v debootstrap >/dev/null || {
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq debootstrap >/dev/null ||
+	    { echo "cannot install debootstrap"; echo "0 passed, 1 failed"; exit 1; }
+}
+mkdir -p "$cache"
+exec 9>"$cache/.lock"
+flock 9
+for suite in "${suites[@]}"; do
+	root=$cache/$suite
+	if mounted_under "$root"; then umount -lR "$root" 2>/dev/null || true; fi
+	if ! fresh "$root"; then
+		if ! make_chroot "$suite" "$root"; then
+			echo "== FAILED: $suite: cannot make the chroot"
+			failed=$((failed + 1))
+			continue
+		fi
+	else
+		echo "== $suite: chroot $root from $(sed -n 1p "$root/.pcb-chroot")"
+	fi
+	test_in "$suite" "$root"
+done
+echo "$passed passed, $failed failed"
+[ "$failed" = 0 ]
