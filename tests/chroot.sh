@@ -2,8 +2,9 @@
 # tests/chroot.sh: build and test pycompile-batch against the Pythons of
 # other Debian releases, each in a minimal chroot made with debootstrap.
 #
-#   tests/chroot.sh [SUITE...]        (default: trixie testing)
+#   tests/chroot.sh [--prepare] [SUITE...]   (default: trixie testing)
 #
+# --prepare only makes (or refreshes) the chroots.
 # trixie (Debian 13) gives its distribution-patched system python3 (3.13);
 # testing gives every python3.1X-dev from 3.14 on that it carries (3.14 and
 # 3.15 today).  For each SUITE the chroot is made once and kept under
@@ -23,6 +24,11 @@ if [ "$(id -u)" != 0 ]; then
 	exec sudo -E "$0" "$@"
 fi
 
+prepare_only=
+if [ "${1:-}" = --prepare ]; then
+	prepare_only=1
+	shift
+fi
 suites=("$@")
 [ ${#suites[@]} -gt 0 ] || suites=(trixie testing)
 cache=${PCB_CHROOT_DIR:-/var/cache/pycompile-batch/chroot}
@@ -175,7 +181,7 @@ for suite in "${suites[@]}"; do
 	else
 		echo "== $suite: chroot $root from $(sed -n 1p "$root/.pcb-chroot")"
 	fi
-	test_in "$suite" "$root"
+	[ -n "$prepare_only" ] || test_in "$suite" "$root"
 done
 echo "$passed passed, $failed failed"
 [ "$failed" = 0 ]

@@ -120,7 +120,8 @@ for t in t1 t2; do
 	mkdir -p "$W/$t"
 	(cd "$W/src" && tar cf - --null -T "$W/sub") | (cd "$W/$t" && tar xf -)
 done
-find "$W/t2" -name '*.py' -exec touch -d '2001-02-03 04:05:06' {} +
+# -type f: touch would create the target of a symlink the copy left dangling.
+find "$W/t2" -name '*.py' -type f -exec touch -d '2001-02-03 04:05:06' {} +
 (cd "$W/t1" && SOURCE_DATE_EPOCH=1 "$PCB" -q -0 -j1 --reproducible - <"$W/sub") || true
 (cd "$W/t2" && SOURCE_DATE_EPOCH=1 "$PCB" -q -0 -j2 --reproducible - <"$W/subrev") || true
 (cd "$W/t1" && find . -name '*.pyc' | LC_ALL=C sort) >"$W/t1.pycs"
