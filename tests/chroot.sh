@@ -121,6 +121,7 @@ test_in() {
 	    tar --null -T - -cf -) | tar -xf - -C "$root/src" || return 1
 	out=$top/_chroot/$suite
 	rm -rf "$out" && mkdir -p "$out"
+	[ "$suite" != trixie ] || readme_setup "$root"
 	in_root "$root" '
 		set -u
 		cd /src && autoreconf -fi >/dev/null 2>&1 || { echo "autoreconf failed"; exit 1; }
@@ -162,8 +163,43 @@ test_in() {
 	grep -q '^== ' "$out/log" || failed=$((failed + 1))
 }
 
+# readme_setup ROOT: the README's set-up command exactly as written, in the
+# chroot's copy of the tree: as root with no sudo installed (a container),
+# then as a user with sudo.  Two checks: it builds, and the program compiles.
+readme_setup() {
+	local root=$1 who
+	awk '/Install the dependencies and build/ { f = 1 }
+	    f && /^ *```sh/ { g = 1; next } g && /^ *```/ { exit } g' "$top/README.md" |
+	    sed 's/^ *//' >"$root/tmp/readme-setup.sh"
+	for who in root user; do
+		if [ -s "$root/tmp/readme-setup.sh" ] && in_root "$root" "
+			export DEBIAN_FRONTEND=noninteractive
+			if [ $who = root ]; then
+				apt-get purge -y -qq sudo >/dev/null 2>&1
+				if command -v sudo >/dev/null; then echo 'sudo is still there'; exit 1; fi
+				d=/root/readme as=
+			else
+				apt-get install -y -qq sudo >/dev/null || exit 1
+				id builder >/dev/null 2>&1 || useradd -m builder || exit 1
+				echo 'builder ALL=(ALL) NOPASSWD: ALL' >/etc/sudoers.d/builder
+				d=/home/builder/readme as='runuser -u builder --'
+			fi
+			rm -rf \$d && cp -a /src \$d && rm -rf \$d/_b && chown -R --reference=\${d%/*} \$d &&
+			cd \$d && \$as bash /tmp/readme-setup.sh </dev/null >/tmp/readme-$who.out 2>&1 &&
+			echo 'x = 1' >t.py && \$as ./pycompile-batch t.py && ls __pycache__/t.*.pyc >/dev/null ||
+			{ tail -20 /tmp/readme-$who.out; exit 1; }
+		"; then
+			echo "ok - README set-up command as $who$([ $who = root ] && echo ', no sudo' || echo ' with sudo')"
+			passed=$((passed + 1))
+		else
+			echo "not ok - README set-up command as $who"
+			failed=$((failed + 1))
+		fi
+	done
+}
+
 command -v debootstrap >/dev/null || {
-	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq debootstrap >/dev/null ||
+	{ apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq debootstrap >/dev/null; } ||
 	    { echo "cannot install debootstrap"; echo "0 passed, 1 failed"; exit 1; }
 }
 mkdir -p "$cache"
