@@ -4,10 +4,13 @@
  */
 #include <config.h>
 
+#include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "backend.h"
 #include "cli.h"
@@ -15,6 +18,29 @@
 #include "list.h"
 #include "report.h"
 #include "worker.h"
+
+/*
+ * A standard stream the program was started without (2>&-, >&-) would give
+ * its descriptor to the first file opened, the report or a source, and
+ * messages would land there.  Each is held on /dev/null instead: what it
+ * would have shown is lost, as Python loses it (its sys.stderr is None).
+ */
+static void
+hold_std_fds(void)
+{
+	for (int fd = 0; fd <= 2; fd++) {
+		int n;
+
+		if (fcntl(fd, F_GETFD) >= 0 || errno != EBADF)
+			continue;
+		/* The lowest free descriptor: fd itself. */
+		n = open("/dev/null", fd == 0 ? O_RDONLY : O_WRONLY);
+		if (n >= 0 && n != fd) {
+			dup2(n, fd);
+			close(n);
+		}
+	}
+}
 
 static int
 print_version(const char *argv0)
@@ -53,6 +79,7 @@ main(int argc, char **argv)
 	char *cause = NULL;
 	int status, ret, signo;
 
+	hold_std_fds();
 	/* Worker mode: started by the processes backend, never by a user. */
 	if (argc == 2 && strcmp(argv[1], PCB_WORKER_ARG) == 0)
 		return pcb_worker_main(argv[0]);
@@ -100,6 +127,13 @@ main(int argc, char **argv)
 	if ((ret = pcb_report_close(&rep)) < 0) {
 		fprintf(stderr, "%s: cannot write the report %s: %s\n",
 		    PACKAGE_NAME, opt.report_path, strerror(-ret));
+		if (status == 0)
+			status = 1;
+	}
+	/* -v lines that could not be written (a full device) fail the run. */
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		fprintf(stderr, "%s: cannot write to standard output: %s\n",
+		    PACKAGE_NAME, strerror(errno ? errno : EIO));
 		if (status == 0)
 			status = 1;
 	}

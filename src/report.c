@@ -194,7 +194,10 @@ pcb_report_close(struct pcb_report *rep)
 		    "\"not_run\": %zu, \"seconds\": %.3f}}\n",
 		    rep->npaths + rep->excluded, rep->compiled, rep->skipped,
 		    rep->failed, rep->excluded, rep->not_run, elapsed);
-		if (ferror(rep->json))
+		/* fflush first: its errno names the cause (ENOSPC, EFBIG). */
+		if (fflush(rep->json) != 0)
+			ret = -errno;
+		else if (ferror(rep->json))
 			ret = -EIO;
 		if (fclose(rep->json) != 0 && ret == 0)
 			ret = -errno;

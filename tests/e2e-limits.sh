@@ -102,3 +102,43 @@ for round in 1 2 3; do
 	check "concurrent round $round (two pycompile-batch and compileall): $v, $t temp files" \
 	    sh -c 'case "$1" in "valid 0, "*) exit 1;; *", bad 0") exit 0;; *) exit 1;; esac' - "$v"
 done
+
+# --- standard streams closed or on a full device -----------------------------
+# Started with 2>&- or >&-, the freed descriptor must not become the report's
+# (messages would land in it); -v lines or a report that cannot be written
+# fail the run with the cause named.
+mkdir -p "$W/std"
+printf 'x = 1\n' >"$W/std/good.py"
+printf 'x = (\n' >"$W/std/bad.py"
+set +e
+(cd "$W/std" && "$PCB" --report r1.json bad.py good.py 2>&-)
+rc=$?
+set -e
+check "2>&-: exit status 1 ($rc), the report is JSON with 1 failed" sh -c \
+    '[ "$1" = 1 ] && "$2" -c "import json, sys; t = json.load(open(sys.argv[1]))[\"totals\"]; sys.exit(t[\"failed\"] != 1)" "$3"' \
+    - "$rc" "$PYTHON" "$W/std/r1.json"
+set +e
+(cd "$W/std" && "$PCB" -v --report r2.json good.py >&-)
+rc=$?
+set -e
+check ">&- with -v: exit status 0 ($rc), the report is JSON" sh -c \
+    '[ "$1" = 0 ] && "$2" -c "import json, sys; json.load(open(sys.argv[1]))" "$3"' \
+    - "$rc" "$PYTHON" "$W/std/r2.json"
+if [ -w /dev/full ]; then
+	set +e
+	(cd "$W/std" && "$PCB" -v good.py >/dev/full 2>"$W/std/err.v")
+	rc=$?
+	# Enough files that the report's buffer is written before the end.
+	mkdir -p "$W/std/many"
+	for i in $(seq 300); do printf 'x = %d\n' "$i" >"$W/std/many/m$i.py"; done
+	(cd "$W/std" && "$PCB" --report /dev/full many 2>"$W/std/err.r")
+	rc2=$?
+	set -e
+	check "-v to a full device: exit status 1 ($rc), ENOSPC named" \
+	    sh -c '[ "$1" = 1 ] && grep -q "standard output: No space left on device" "$2"' - "$rc" "$W/std/err.v"
+	check "--report to a full device: exit status 1 ($rc2), ENOSPC named" \
+	    sh -c '[ "$1" = 1 ] && grep -q "No space left on device" "$2"' - "$rc2" "$W/std/err.r"
+else
+	skip "/dev/full: not writable here"
+	skip "/dev/full: not writable here"
+fi
