@@ -462,6 +462,14 @@ pcb_cli_collect(const struct pcb_options *opt, struct pcb_inputs *in,
 			ret = pcb_list_parse(&listed, buf, len,
 			    opt->null_list ? '\0' : '\n');
 			free(buf);
+			if (ret == -EILSEQ) {
+				pcb_list_fini(&listed);
+				*cause = format_cause(
+				    "the file list on standard input has a NUL "
+				    "byte, which no file name can hold (a list "
+				    "made by find -print0 needs -0)");
+				return ret;
+			}
 			/* Listed paths are files, as py_compile takes them. */
 			for (size_t k = 0; ret == 0 && k < listed.len; k++)
 				ret = add_path(opt, in, listed.items[k],

@@ -41,14 +41,12 @@ pcb_list_parse(struct pcb_list *list, const char *buf, size_t len, char sep)
 	while (start < len) {
 		const char *end = memchr(buf + start, sep, len - start);
 		size_t n = end ? (size_t)(end - (buf + start)) : len - start;
-		/*
-		 * An entry with an embedded NUL cannot be a path: it is cut
-		 * there, and skipped if nothing is left (found by fuzzing).
-		 */
-		size_t m = strnlen(buf + start, n);
 		int ret;
 
-		if (m > 0 && (ret = pcb_list_add(list, buf + start, m)) < 0)
+		/* py_compile refuses a name with a NUL (ValueError). */
+		if (sep != '\0' && memchr(buf + start, '\0', n) != NULL)
+			return -EILSEQ;
+		if (n > 0 && (ret = pcb_list_add(list, buf + start, n)) < 0)
 			return ret;
 		start += n + 1;
 	}

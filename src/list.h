@@ -18,7 +18,9 @@ int pcb_list_add(struct pcb_list *list, const char *s, size_t n);
 
 /*
  * Splits buf at sep ('\n' or '\0') and appends each entry.  Empty entries are
- * skipped and a missing final separator is fine.  Returns 0 or -ENOMEM.
+ * skipped and a missing final separator is fine.  Returns 0, -ENOMEM, or
+ * -EILSEQ for a newline list with a NUL byte in it: no name holds one, and
+ * such a list is most likely find -print0's, given without -0.
  */
 int pcb_list_parse(struct pcb_list *list, const char *buf, size_t len,
     char sep);

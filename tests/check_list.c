@@ -2,6 +2,7 @@
 #include <config.h>
 
 #include <stdio.h>
+#include <errno.h>
 #include <string.h>
 
 #include "check_units.h"
@@ -71,13 +72,17 @@ END_TEST
 /* Only the newline goes: a CR stays, as with py_compile's rstrip('\n'). */
 START_TEST(test_embedded_nul)
 {
-	/* In a newline list a NUL cuts the entry; nothing left, no entry. */
+	/* A NUL in a newline list refuses the list (find -print0 without
+	 * -0); in a NUL list it is the separator. */
 	struct pcb_list l = { 0 };
-	static const char buf[] = "a.py\0x\n\0b.py\nc.py\n";
-	static const char *const want[] = { "a.py", "c.py" };
+	static const char buf[] = "a.py\nb.py\0c.py\0d.py\n";
+	static const char *const want[] = { "a.py\nb.py", "c.py", "d.py\n" };
 
-	ck_assert_int_eq(pcb_list_parse(&l, buf, sizeof buf - 1, '\n'), 0);
-	expect(&l, 2, want);
+	ck_assert_int_eq(pcb_list_parse(&l, buf, sizeof buf - 1, '\n'),
+	    -EILSEQ);
+	pcb_list_fini(&l);
+	ck_assert_int_eq(pcb_list_parse(&l, buf, sizeof buf - 1, '\0'), 0);
+	expect(&l, 3, want);
 	pcb_list_fini(&l);
 }
 END_TEST

@@ -47,6 +47,12 @@ check "-0 list carries a name with a newline" \
 check "  compiled it" [ -f "__pycache__/new
 line.$(cache_of x.py | sed 's|.*/x\.||')" ]
 check "empty list: exit 0" sh -c ': | "$PCB" -'
+rm -rf __pycache__
+set +e
+printf 'a.py\0sp ace.py\0' | "$PCB" - 2>err; rc=$?
+set -e
+check "a NUL list without -0: exit 2 ($rc), -0 named, nothing compiled" \
+    sh -c '[ "$1" = 2 ] && grep -q "NUL byte.*needs -0" err && [ "$(wc -l <err)" = 1 ] && [ ! -e __pycache__ ]' - "$rc"
 check "FILE arguments and - mixed" sh -c 'rm -rf __pycache__; echo a.py | "$PCB" "sp ace.py" - && test -f "$1"' sh "$(cache_of a.py)"
 cd ..
 
