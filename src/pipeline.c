@@ -149,7 +149,13 @@ compile_level(const struct pcb_pipeline *p, struct pcb_compiler *c,
 
 	pcb_pyc_header(head, p->magic, opt->mode, job->mtime, job->size,
 	    job->hash);
+	/*
+	 * Two levels can name one file (-o -1 and -o 0 where the interpreter
+	 * does not optimize): compileall then unlinks it and fails to link it
+	 * to itself; here it is written again.
+	 */
 	if (level > 0 && opt->hardlink_dupes && prev->res.data != NULL &&
+	    strcmp(job->cfiles[level - 1], cfile) != 0 &&
 	    level_len(prev) == level_len(&cur) &&
 	    memcmp(level_data(prev), level_data(&cur), level_len(&cur)) == 0)
 		ret = pcb_dupes_link(job->cfiles[level - 1], cfile, &werr);

@@ -80,3 +80,14 @@ check "  compiled what came before the failure" sh -c 'test -f __pycache__/g1.*.
 check "  started nothing after it at -j1" sh -c '! ls __pycache__/g5.*.pyc 2>/dev/null'
 check "  printed only the failure" [ "$(grep -c 'SyntaxError' err)" = 1 ]
 cd ..
+
+# Two levels that name one .pyc (-1 is the interpreter's level, 0 here):
+# compileall unlinks it and then fails to link it to itself; here it stays.
+mkdir -p levels && cd levels
+printf 'x = 1\n' >m.py
+set +e
+"$PCB" -o -1 -o 0 --hardlink-dupes m.py 2>err; rc=$?
+set -e
+check "-o -1 -o 0 --hardlink-dupes: exit 0 ($rc), no message, the .pyc is there" \
+    sh -c '[ "$1" = 0 ] && [ ! -s err ] && [ -s "$2" ]' - "$rc" "$(cache_of m.py)"
+cd ..
