@@ -3,14 +3,16 @@
  * only by rename(2) of a complete temp file from the same directory, so a
  * reader (or a kill at any moment) sees the old file or the new one, never a
  * part.  The temp file is opened O_EXCL|O_NOFOLLOW under an unpredictable
- * name, cfile + "." + 20 random digits, the same shape as importlib's
- * cfile + "." + id(), so messages read alike.
+ * name, cfile + "." + 12 random digits, the shape of importlib's cfile + "."
+ * + id() (15 digits), so messages read alike, and shorter, so that every
+ * .pyc importlib can write is written here too.
  */
 #include <config.h>
 
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -138,6 +140,31 @@ pcb_write_all(int fd, const void *head, size_t headlen, const void *body,
 	return 0;
 }
 
+#define TMP_DIGITS 12
+
+/*
+ * The temp name for cfile into tmp (n bytes, at least strlen(cfile) + 14).
+ * Its last component is cut where cfile + suffix would pass NAME_MAX, and
+ * where the whole would pass PATH_MAX: any name in the directory will do,
+ * O_EXCL makes it ours.
+ */
+static void
+temp_name(char *tmp, size_t n, const char *cfile)
+{
+	const char *slash = strrchr(cfile, '/');
+	size_t dirlen = slash ? (size_t)(slash + 1 - cfile) : 0;
+	size_t keep = strlen(cfile + dirlen);
+
+	if (keep > NAME_MAX - 1 - TMP_DIGITS)
+		keep = NAME_MAX - 1 - TMP_DIGITS;
+	if (dirlen + keep + 1 + TMP_DIGITS >= PATH_MAX &&
+	    dirlen + 1 + TMP_DIGITS < PATH_MAX)
+		keep = PATH_MAX - 1 - dirlen - 1 - TMP_DIGITS;
+	snprintf(tmp, n, "%.*s%.*s.%0*" PRIu64, (int)dirlen, cfile, (int)keep,
+	    cfile + dirlen, TMP_DIGITS,
+	    random_u64() % UINT64_C(1000000000000));
+}
+
 int
 pcb_write_pyc(const char *cfile, const void *head, size_t headlen,
     const void *body, size_t bodylen, mode_t source_mode,
@@ -165,8 +192,7 @@ pcb_write_pyc(const char *cfile, const void *head, size_t headlen,
 	}
 
 	for (tries = 0; tries < 100; tries++) {
-		snprintf(tmp, n, "%s.%020" PRIu64, cfile,
-		    (uint64_t)(random_u64() % UINT64_C(10000000000000000000)));
+		temp_name(tmp, n, cfile);
 		fd = open(tmp,
 		    O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode);
 		if (fd >= 0 || errno != EEXIST)

@@ -134,8 +134,29 @@ START_TEST(test_pycache_is_a_file)
 	    -ENOTDIR);
 	ck_assert(err.path != NULL);
 	ck_assert(strncmp(err.path, "p/__pycache__/m.pyc.", 20) == 0);
-	ck_assert_uint_eq(strlen(err.path), 20 + 20);
+	ck_assert_uint_eq(strlen(err.path), 20 + 12);
 	ck_assert_int_eq(entries("p"), 1);
+	free(err.path);
+}
+END_TEST
+
+/* A 255-byte .pyc name: the temp name is cut to NAME_MAX, not past it. */
+START_TEST(test_temp_name_fits_name_max)
+{
+	struct pcb_write_error err = { 0 };
+	char cfile[300];
+
+	ck_assert_int_eq(mkdir("q", 0777), 0);
+	fclose(fopen("q/__pycache__", "w"));
+	memcpy(cfile, "q/__pycache__/", 14);
+	memset(cfile + 14, 'm', 251);
+	memcpy(cfile + 14 + 251, ".pyc", 5);
+	ck_assert_int_eq(pcb_write_pyc(cfile, "h", 1, "b", 1, 0100644, &err),
+	    -ENOTDIR);
+	ck_assert(err.path != NULL);
+	ck_assert(strncmp(err.path, cfile, 14 + 242) == 0);
+	ck_assert_int_eq(err.path[14 + 242], '.');
+	ck_assert_uint_eq(strlen(err.path), 14 + 255);
 	free(err.path);
 }
 END_TEST
@@ -172,6 +193,7 @@ write_suite(void)
 	tcase_add_test(core, test_write_makes_dirs_and_mode);
 	tcase_add_test(core, test_replace_existing);
 	tcase_add_test(limits, test_pycache_is_a_file);
+	tcase_add_test(limits, test_temp_name_fits_name_max);
 	tcase_add_test(limits, test_unwritable_dir);
 	suite_add_tcase(s, core);
 	suite_add_tcase(s, limits);

@@ -110,6 +110,23 @@ ln -s real "$W/cachelink/a/__pycache__"
 twin cachelink m.py
 run_pair cachelink -j1
 
+# Long names.  importlib's temp name is the .pyc's plus 16 bytes, so
+# py_compile writes .pyc names of up to 239 bytes (NAME_MAX 255); ours must
+# too (a 21-byte suffix failed from 235).  Past that, py_compile fails with
+# ENAMETOOLONG on its temp file and we cut ours: a 255-byte .pyc name works.
+new_case long
+c=$(cd "$W" && cache_of m.py)
+c=${c##*/}
+stem() { "$PYTHON" -c 'import sys; print("s" * (int(sys.argv[1]) - int(sys.argv[2]) + 1))' "$1" "${#c}"; }
+for l in 235 239; do printf 'x = %d\n' "$l" >"$W/long/a/$(stem $l).py"; done
+twin long "$(stem 235).py" "$(stem 239).py"
+run_pair long -j2
+mkdir -p "$W/long255"
+printf 'x = 1\n' >"$W/long255/$(stem 255).py"
+(cd "$W/long255" && "$PCB" "$(stem 255).py")
+check "a 255-byte .pyc name (py_compile: File name too long): written" \
+    [ "$(cd "$W/long255/__pycache__" && ls | awk '{ print length($0) }')" = 255 ]
+
 # A source that disappears after the list is made: py_compile's ENOENT.
 new_case vanish
 printf 'x = 1\n' >"$W/vanish/a/stays.py"
