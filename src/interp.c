@@ -205,11 +205,23 @@ int
 pcb_interp_runtime_init(const char *argv0, struct pcb_runtime *rt, char **cause)
 {
 	const char *prefix = getenv("PYTHONPYCACHEPREFIX");
+	PyPreConfig pre;
 	PyConfig config;
 	PyStatus st;
 	int ret = -EIO;
 
 	memset(rt, 0, sizeof *rt);
+	/*
+	 * The locale and the encodings are set up as the python3 command sets
+	 * them in this environment (LC_ALL/LC_CTYPE/LANG, the C locale's
+	 * coercion to UTF-8, PYTHONUTF8): file names are decoded as its
+	 * py_compile decodes them, for co_filename and messages alike.
+	 */
+	PyPreConfig_InitPythonConfig(&pre);
+	pre.parse_argv = 0;
+	st = Py_PreInitialize(&pre);
+	if (status_failed(st, "cannot start Python", cause))
+		return ret;
 	PyConfig_InitIsolatedConfig(&config);
 	config.site_import = 0;
 	config.write_bytecode = 0;

@@ -97,6 +97,22 @@ twin names "with space/a b.py" ./sub/dir/m.py ./x/../x/many.dots.py \
     .hidden noext
 run_pair names -j2
 
+# Non-ASCII names are decoded as the python3 command decodes them in the
+# same environment: co_filename 'café.py', not 'caf\udcc3\udca9.py', in the
+# code and in the messages, under a UTF-8 locale and under LC_ALL=C (which
+# Python takes as UTF-8 too).
+u1=$(printf 'caf\303\251.py') u2=$(printf 'ok_\303\251.py') u3=$(printf '\346\227\245\346\234\254.py')
+for loc in C.UTF-8 C; do
+	new_case "utf8-names-$loc"
+	printf 'x = (\n' >"$W/utf8-names-$loc/a/$u1"
+	printf 'y = 1\n' >"$W/utf8-names-$loc/a/$u2"
+	printf 'def f():\n    return 1\n' >"$W/utf8-names-$loc/a/$u3"
+	twin "utf8-names-$loc" "$u1" "$u2" "$u3"
+	export LC_ALL=$loc
+	run_pair "utf8-names-$loc" -j2
+	unset LC_ALL
+done
+
 # One source named three ways: three targets' worth of work for one .pyc.
 # py_compile keeps the last (its co_filename).  That is only defined at -j1
 # today: at -j2 the last rename wins (known limit, see README).
