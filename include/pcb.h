@@ -12,7 +12,6 @@
 #ifndef PCB_H
 #define PCB_H
 
-#include <regex.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
@@ -98,7 +97,7 @@ struct pcb_options {
 	int hardlink_dupes;
 	int incremental;                          /* -u */
 	const char *ddir, *stripdir, *prependdir; /* -d, -s, -p (argv) */
-	regex_t *exclude;                         /* -x, owned, or NULL */
+	struct pcb_exclude *exclude;              /* -x, owned, or NULL */
 	const char *report_path;                  /* --report, or NULL */
 	enum pcb_progress progress;
 	enum pcb_backend_kind backend; /* --backend, PYCOMPILE_BATCH_BACKEND */

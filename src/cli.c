@@ -18,6 +18,7 @@
 #include "backend.h"
 #include "cli.h"
 #include "dfile.h"
+#include "exclude.h"
 #include "source.h"
 #include "walk.h"
 
@@ -71,7 +72,7 @@ pcb_cli_usage(FILE *out)
 	    "                           (for a directory argument: DIR replaces it)\n"
 	    "  -s DIR                   strip DIR from the stored file name\n"
 	    "  -p DIR                   prepend DIR to the stored file name (after -s)\n"
-	    "  -x REGEX                 skip paths REGEX matches (POSIX extended regex)\n"
+	    "  -x REGEX                 skip paths REGEX matches (Python re syntax, PCRE2)\n"
 	    "  -u, --incremental        skip a file whose .pyc files are all valid already\n"
 	    "      --report=FILE        write a JSON report of every file to FILE\n"
 	    "      --progress=WHEN      auto (default: stderr is a terminal), always, never\n"
@@ -170,7 +171,7 @@ pcb_cli_parse(int argc, char **argv, struct pcb_options *opt, char **cause)
 	int seen[PCB_MAX_LEVELS + 1] = { 0 }; /* level + 1 */
 	size_t nopt = 0;
 	long v;
-	int c, err;
+	int c;
 
 	memset(opt, 0, sizeof *opt);
 	opt->optimize = -1;
@@ -341,20 +342,14 @@ pcb_cli_parse(int argc, char **argv, struct pcb_options *opt, char **cause)
 		return PCB_CLI_USAGE_ERROR;
 	}
 	if (rx != NULL) {
-		if ((opt->exclude = malloc(sizeof *opt->exclude)) == NULL) {
-			*cause = format_cause("out of memory");
-			return PCB_CLI_USAGE_ERROR;
-		}
-		if ((err = regcomp(opt->exclude, rx,
-			 REG_EXTENDED | REG_NOSUB)) != 0) {
-			char buf[256];
+		char *why = NULL;
 
-			regerror(err, opt->exclude, buf, sizeof buf);
-			free(opt->exclude);
-			opt->exclude = NULL;
-			*cause = format_cause("invalid regular expression "
-					      "'%s': %s",
-			    rx, buf);
+		if (pcb_exclude_compile(rx, &opt->exclude, &why) < 0) {
+			*cause = why ? format_cause("invalid regular "
+						    "expression '%s': %s",
+					   rx, why) :
+				       format_cause("out of memory");
+			free(why);
 			return PCB_CLI_USAGE_ERROR;
 		}
 	}
@@ -380,8 +375,7 @@ add_path(const struct pcb_options *opt, struct pcb_inputs *in, const char *path,
 	int mismatch, ret;
 
 	/* compileall: rx.search(fullname) before anything else. */
-	if (opt->exclude != NULL &&
-	    regexec(opt->exclude, path, 0, NULL, 0) == 0)
+	if (opt->exclude != NULL && pcb_exclude_match(opt->exclude, path))
 		return pcb_list_add(&in->excluded, path, strlen(path));
 	if ((ret = pcb_dfile_compute(path, ddir, stripdir, prependdir, &dfile,
 		 &mismatch)) < 0)
@@ -491,11 +485,8 @@ pcb_cli_collect(const struct pcb_options *opt, struct pcb_inputs *in,
 void
 pcb_cli_fini(struct pcb_options *opt, struct pcb_inputs *in)
 {
-	if (opt->exclude != NULL) {
-		regfree(opt->exclude);
-		free(opt->exclude);
-		opt->exclude = NULL;
-	}
+	pcb_exclude_free(opt->exclude);
+	opt->exclude = NULL;
 	pcb_list_fini(&in->paths);
 	pcb_list_fini(&in->dfiles);
 	pcb_list_fini(&in->excluded);

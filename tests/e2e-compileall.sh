@@ -82,6 +82,29 @@ vs levels -o 0 -o 1 -o 2 src
 vs hardlink -o 0 -o 1 -o 2 --hardlink-dupes src
 vs hardlink-hash -o 1 -o 2 --hardlink-dupes --invalidation-mode=checked-hash src
 vs exclude -x '(test_[a-m]|/json/)' src
+# -x is matched as re.search on the decoded path: a table of patterns in
+# Python's syntax over a tree with non-ASCII names and a newline in one; each
+# must pick the same files as compileall.
+mkdir -p "$W/rx/t/json" "$W/rx/t/sub/deep"
+for n in "$(printf 'caf\303\251.py')" "$(printf 'x\ny.py')" test_a.py Z9.py \
+    "$(printf '\346\227\245\346\234\254.py')" json/m.py sub/deep/test_b.py sub/a1.py; do
+	printf 'x = 1\n' >"$W/rx/t/$n"
+done
+nrx=0 badrx=
+for p in '(?i)z\d' 'caf.\.py' 'x.y' '(?s)x.y' '\w{2}\.py$' '^t/[^/]+\.py$' \
+    '(?<=/)json/' '(?<!sub/)test_' '\btest' '(?P<d>\d)' '[\u00e0-\u00ff]' \
+    '\d' '[^\x00-\x7f]' 'sub/(?:deep/)?' '\s' '\W\w' '\U000065e5' 'py\Z' \
+    '\\u0061'; do
+	rm -rf "$W/rx/a" "$W/rx/b"
+	cp -a "$W/rx/t" "$W/rx/a" && cp -a "$W/rx/t" "$W/rx/b"
+	(cd "$W/rx" && "$PYTHON" -m compileall -q -f -x "$p" a >/dev/null 2>&1) || true
+	(cd "$W/rx" && "$PCB" -q -x "$p" b) || true
+	if [ "$(listing "$W/rx/a")" != "$(listing "$W/rx/b")" ]; then
+		badrx="$badrx $p"
+	fi
+	nrx=$((nrx + 1))
+done
+check "-x: $nrx patterns pick what compileall picks${badrx:+ (not:$badrx)}" [ -z "$badrx" ]
 first=$(cd "$W" && find src -name '*.py' | LC_ALL=C sort | head -1)
 big=$(cd "$W" && find src -name '*.py' | sed 's|/[^/]*$||' | LC_ALL=C sort |
     uniq -c | sort -rn | awk 'NR == 1 {print $2}')
