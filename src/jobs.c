@@ -77,6 +77,7 @@ struct engine {
 	uv_signal_t sigs[NSTOP];
 	size_t nsigs; /* initialised */
 	int loop_ready, wake_ready;
+	int abandoned; /* stopped with reads still blocked */
 
 	/* Main thread only. */
 	size_t submitted, reported, window;
@@ -195,6 +196,12 @@ on_wake(uv_async_t *handle)
 	    (stop || eng->submitted == eng->njobs)) {
 		pcb_order_close(&eng->order);
 		close_handles(eng);
+	} else if (stop && pcb_order_only_reads_left(&eng->order)) {
+		/* Nothing but reads that may never return: leave them. */
+		eng->abandoned = 1;
+		pcb_order_close(&eng->order);
+		close_handles(eng);
+		uv_stop(&eng->loop);
 	}
 }
 
@@ -391,28 +398,34 @@ engine_start_workers(struct engine *eng, char **cause)
 int
 pcb_jobs_run(const struct pcb_options *opt, const char *argv0, char **paths,
     char **dfiles, size_t npaths, struct pcb_report *rep, int *signo,
-    char **cause)
+    int *abandoned, char **cause)
 {
-	struct engine eng = { 0 };
+	/* On the heap: abandoned reads keep using it after we return. */
+	struct engine *eng;
 	int ret;
 
 	*signo = 0;
+	*abandoned = 0;
 	if (npaths == 0)
 		return 0;
-	eng.report = rep;
-	if ((ret = engine_init(&eng, opt, paths, dfiles, npaths, cause)) < 0)
+	if ((eng = calloc(1, sizeof *eng)) == NULL) {
+		*cause = strdup("out of memory");
+		return -ENOMEM;
+	}
+	eng->report = rep;
+	if ((ret = engine_init(eng, opt, paths, dfiles, npaths, cause)) < 0)
 		goto out;
-	if ((ret = engine_start_backend(&eng, argv0, cause)) < 0)
+	if ((ret = engine_start_backend(eng, argv0, cause)) < 0)
 		goto out_backend;
 
 	/* Reading starts first, so that it overlaps the compilers' start. */
-	size_threadpool(eng.nworkers);
-	submit_reads(&eng, 0, 0);
-	if (engine_start_workers(&eng, cause) == 0) {
+	size_threadpool(eng->nworkers);
+	submit_reads(eng, 0, 0);
+	if (engine_start_workers(eng, cause) == 0) {
 		/* Nothing can compile: let the queued reads drain, then stop. */
-		pcb_order_close(&eng.order);
-		close_handles(&eng);
-		uv_run(&eng.loop, UV_RUN_DEFAULT);
+		pcb_order_close(&eng->order);
+		close_handles(eng);
+		uv_run(&eng->loop, UV_RUN_DEFAULT);
 		ret = -EAGAIN;
 		goto out_workers;
 	}
@@ -420,21 +433,30 @@ pcb_jobs_run(const struct pcb_options *opt, const char *argv0, char **paths,
 	free(*cause);
 	*cause = NULL;
 
-	uv_run(&eng.loop, UV_RUN_DEFAULT);
-	*signo = pcb_order_signal(&eng.order, 0);
+	uv_run(&eng->loop, UV_RUN_DEFAULT);
+	*signo = pcb_order_signal(&eng->order, 0);
 	ret = 0;
 
 out_workers:
-	for (size_t i = 0; i < eng.nworkers; i++) {
-		if (eng.workers[i].started)
-			uv_thread_join(&eng.workers[i].thread);
-		pcb_compiler_free(eng.workers[i].compiler);
+	for (size_t i = 0; i < eng->nworkers; i++) {
+		if (eng->workers[i].started)
+			uv_thread_join(&eng->workers[i].thread);
+		pcb_compiler_free(eng->workers[i].compiler);
 	}
 out_backend:
-	pcb_backend_close(eng.backend);
-	pcb_runtime_fini(&eng.rt);
-	pcb_order_fini(&eng.order);
+	pcb_backend_close(eng->backend);
+	if (eng->abandoned) {
+		/*
+		 * The blocked reads, and queued ones a free thread may still
+		 * start, use the jobs, the order, the loop and the runtime.
+		 */
+		*abandoned = 1;
+		return ret;
+	}
+	pcb_runtime_fini(&eng->rt);
+	pcb_order_fini(&eng->order);
 out:
-	engine_fini(&eng);
+	engine_fini(eng);
+	free(eng);
 	return ret;
 }

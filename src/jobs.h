@@ -17,9 +17,14 @@
  * the backend.  Returns 0 when the run happened (rep counts the failures;
  * *signo is the stop signal that ended it early, or 0), or a negative errno
  * with *cause (owned by the caller) when nothing could compile.
+ *
+ * A stop signal while reads block (a FIFO, a hung file system) abandons
+ * them: the run ends without them, and *abandoned says so.  Their threads
+ * still hold the engine, so the caller must then end the process with
+ * _exit(), not exit(): libuv's exit handler would wait for those threads.
  */
 int pcb_jobs_run(const struct pcb_options *opt, const char *argv0, char **paths,
     char **dfiles, size_t npaths, struct pcb_report *rep, int *signo,
-    char **cause);
+    int *abandoned, char **cause);
 
 #endif

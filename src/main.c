@@ -77,7 +77,7 @@ main(int argc, char **argv)
 	struct pcb_inputs in = { 0 };
 	struct pcb_report rep = { 0 };
 	char *cause = NULL;
-	int status, ret, signo;
+	int status, ret, signo, abandoned = 0;
 
 	hold_std_fds();
 	/* Worker mode: started by the processes backend, never by a user. */
@@ -120,7 +120,7 @@ main(int argc, char **argv)
 	signal(SIGXFSZ, SIG_IGN);
 	signal(SIGPIPE, SIG_IGN);
 	if (pcb_jobs_run(&opt, argv[0], in.paths.items, in.dfiles.items,
-		in.paths.len, &rep, &signo, &cause) < 0)
+		in.paths.len, &rep, &signo, &abandoned, &cause) < 0)
 		status = 2;
 	else
 		status = signo ? 128 + signo : rep.failed > 0 ? 1 : 0;
@@ -141,6 +141,15 @@ out:
 	if (cause != NULL)
 		fprintf(stderr, "%s: %s\n", PACKAGE_NAME, cause);
 	free(cause);
+	if (abandoned) {
+		/*
+		 * Threads still blocked in read() hold the paths: exit() would
+		 * wait for them in libuv's exit handler.
+		 */
+		fflush(stdout);
+		fflush(stderr);
+		_exit(status);
+	}
 	pcb_cli_fini(&opt, &in);
 	return status;
 }

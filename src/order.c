@@ -204,6 +204,20 @@ pcb_order_close(struct pcb_order *o)
 }
 
 int
+pcb_order_only_reads_left(struct pcb_order *o)
+{
+	int idle = 1;
+
+	uv_mutex_lock(&o->lock);
+	for (size_t i = 0; i < o->nworkers; i++)
+		if (o->current[i] != NULL)
+			idle = 0;
+	idle = idle && o->next_claim < o->njobs && !next_ready(o);
+	uv_mutex_unlock(&o->lock);
+	return idle;
+}
+
+int
 pcb_order_work_left(struct pcb_order *o)
 {
 	int left;

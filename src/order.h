@@ -77,4 +77,11 @@ void pcb_order_close(struct pcb_order *o);
 /* Whether any job is still unclaimed (and the run not closed). */
 int pcb_order_work_left(struct pcb_order *o);
 
+/*
+ * Whether a stopping run waits only on reads: no worker holds a job and the
+ * next job in order is not read yet (a FIFO, a hung file system), so that
+ * nothing else will ever finish.
+ */
+int pcb_order_only_reads_left(struct pcb_order *o);
+
 #endif

@@ -96,3 +96,34 @@ check "RLIMIT_FSIZE: the older big .pyc is intact" cmp -s "$W/fs/old.pyc" "$W/fs
 check "RLIMIT_FSIZE: the small file is compiled" [ -s "$W/fs/b/$small" ]
 check "RLIMIT_FSIZE: no temp file left" \
     [ "$(find "$W/fs/b" -name '*.pyc.*' | wc -l)" = 0 ]
+
+# A source that blocks on read (a FIFO nobody writes; a hung network file
+# system alike): SIGTERM and SIGINT still end the run, with 128+N, the file
+# before it compiled, nothing after it started, no temp file.  The reads are
+# abandoned.  A guard kills a run that would hang.
+for sig in TERM INT; do
+	d=$W/fifo-$sig
+	mkdir -p "$d"
+	printf 'x = 1\n' >"$d/a.py"
+	printf 'y = 1\n' >"$d/c.py"
+	mkfifo "$d/b.py"
+	(cd "$d" && exec "$PCB" -j1 a.py b.py c.py) &
+	pid=$!
+	i=0
+	while [ ! -s "$d/$(cd "$d" && cache_of a.py)" ] && [ $i -lt 100 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	kill -$sig $pid
+	(sleep 20; kill -KILL $pid 2>/dev/null) &
+	guard=$!
+	set +e
+	wait $pid
+	rc=$?
+	set -e
+	kill $guard 2>/dev/null || true
+	n=$(kill -l $sig)
+	check "blocked read, SIG$sig: exit $rc (want $((128 + n))), a.py compiled, c.py not, no temp" \
+	    sh -c '[ "$1" = "$2" ] && [ -s "$3" ] && [ ! -e "$4" ] && [ -z "$(find "$5" -name "*.pyc.*")" ]' \
+	    - "$rc" "$((128 + n))" "$d/$(cd "$d" && cache_of a.py)" "$d/$(cd "$d" && cache_of c.py)" "$d"
+done
