@@ -35,7 +35,7 @@ cache=${PCB_CHROOT_DIR:-/var/cache/pycompile-batch/chroot}
 max_age=${PCB_CHROOT_MAX_AGE:-7}
 # What the build and the tests need inside; a change here remakes the chroots.
 pkgs="build-essential autoconf autoconf-archive automake pkg-config libuv1-dev check libunistring-dev libpcre2-dev python3-dev procps util-linux mount bsdutils file git ca-certificates"
-recipe="v1 $pkgs"
+recipe="v2 $pkgs, python3.1X-dev and libpython3.1X-testsuite"
 
 mirror=${PCB_CHROOT_MIRROR:-}
 if [ -z "$mirror" ]; then
@@ -87,8 +87,15 @@ make_chroot() {
 	if ! in_root "$new" "apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $pkgs >/dev/null"; then
 		return 1
 	fi
-	extra=$(in_root "$new" "apt-cache pkgnames python3.1 | grep -E '^python3\\.1[4-9]-dev\$' | sort -V | tr '\\n' ' '")
-	if [ "$suite" != trixie ] && [ -n "$extra" ]; then
+	# The Pythons to test, each with its stdlib's test suite (Debian packages
+	# it apart): deliberately broken files, and enough files for the tests.
+	if [ "$suite" = trixie ]; then
+		extra=$(in_root "$new" "python3 -c 'import sys; print(\"libpython%d.%d-testsuite\" % sys.version_info[:2])'")
+	else
+		extra=$(in_root "$new" "apt-cache pkgnames python3.1 | grep -E '^python3\\.1[4-9]-dev\$' | sort -V |
+		    sed 's/^python\\(.*\\)-dev\$/python\\1-dev libpython\\1-testsuite/' | tr '\\n' ' '")
+	fi
+	if [ -n "$extra" ]; then
 		in_root "$new" "DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $extra >/dev/null" || return 1
 	fi
 	in_root "$new" "apt-get clean"
