@@ -88,10 +88,13 @@ pcb_backend_close(struct pcb_backend *be)
 }
 
 size_t
-pcb_backend_thread_stack(unsigned py_minor)
+pcb_backend_thread_stack(const struct pcb_backend *be, unsigned py_minor)
 {
 	const size_t big = (size_t)32 << 20;
 	struct rlimit rl;
+
+	if (be->ops == &pcb_backend_proc_ops)
+		return (size_t)512 << 10;
 
 	/* An unlimited main stack has no size to copy: the old default. */
 	if (py_minor < 14 || getrlimit(RLIMIT_STACK, &rl) < 0 ||

@@ -63,14 +63,18 @@ int pcb_backend_open(const struct pcb_backend_cfg *cfg, struct pcb_runtime *rt,
 void pcb_backend_close(struct pcb_backend *be);
 
 /*
- * The stack size for a worker thread that compiles with Python 3.py_minor.
- * Up to 3.13 the compiler bounds its recursion by a counter, and a big stack
- * only keeps deep nesting from overflowing first.  From 3.14 on the bound is
- * the C stack itself, as pthread reports the thread's: a worker gets the
- * stack of python3's main thread (RLIMIT_STACK), where py_compile compiles,
- * so that the same sources fail with RecursionError.
+ * The stack size for a worker thread using be's compilers, with Python
+ * 3.py_minor.  The processes backend compiles in its children, on their
+ * main threads: its worker threads only pass frames, and small stacks keep
+ * them startable under a low ulimit -v.  In-process, up to 3.13 the
+ * compiler bounds its recursion by a counter, and a big stack only keeps
+ * deep nesting from overflowing first; from 3.14 on the bound is the C stack
+ * itself, as pthread reports the thread's: a worker gets the stack of
+ * python3's main thread (RLIMIT_STACK), where py_compile compiles, so that
+ * the same sources fail with RecursionError.
  */
-size_t pcb_backend_thread_stack(unsigned py_minor);
+size_t pcb_backend_thread_stack(const struct pcb_backend *be,
+    unsigned py_minor);
 
 /* How many compilers this backend can run at once (at least 1). */
 unsigned pcb_backend_max_compilers(const struct pcb_backend *be);

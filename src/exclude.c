@@ -68,8 +68,7 @@ translate(const char *p)
 }
 
 int
-pcb_exclude_compile(const char *pattern, struct pcb_exclude **out,
-    char **cause)
+pcb_exclude_compile(const char *pattern, struct pcb_exclude **out, char **cause)
 {
 	struct pcb_exclude *x;
 	PCRE2_UCHAR msg[256];
@@ -110,8 +109,8 @@ pcb_exclude_compile(const char *pattern, struct pcb_exclude **out,
 int
 pcb_exclude_match(struct pcb_exclude *x, const char *path)
 {
-	return pcre2_match(x->code, (PCRE2_SPTR)path, strlen(path), 0, 0,
-		   x->md, NULL) >= 0;
+	return pcre2_match(x->code, (PCRE2_SPTR)path, strlen(path), 0, 0, x->md,
+		   NULL) >= 0;
 }
 
 void

@@ -24,6 +24,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <uv.h>
@@ -220,17 +221,60 @@ on_signal(uv_signal_t *handle, int signum)
 	on_wake(&eng->wake);
 }
 
-/* UV_THREADPOOL_SIZE is read once, at the first uv_queue_work. */
+/* libuv gives each threadpool thread this stack, and aborts if it cannot. */
+#define UV_POOL_STACK ((size_t)8 << 20)
+
 static void
-size_threadpool(size_t nworkers)
+nothing(void *arg)
+{
+	(void)arg;
+}
+
+/* Can a thread with a stack of that size start now (ulimit -v)? */
+static int
+can_start_thread(size_t stack)
+{
+	uv_thread_options_t topt = { .flags = UV_THREAD_HAS_STACK_SIZE,
+		.stack_size = stack };
+	uv_thread_t t;
+
+	if (uv_thread_create_ex(&t, &topt, nothing, NULL) < 0)
+		return 0;
+	uv_thread_join(&t);
+	return 1;
+}
+
+/*
+ * UV_THREADPOOL_SIZE is read once, at the first uv_queue_work.  Under an
+ * address-space limit the pool's stacks take at most a quarter of it; and
+ * since libuv aborts when a pool thread will not start, one is tried first.
+ * Returns 0, or -ENOMEM with *cause.
+ */
+static int
+size_threadpool(size_t nworkers, char **cause)
 {
 	char buf[32];
 	size_t n = nworkers < 4 ? 4 : nworkers;
+	struct rlimit rl;
 
 	if (n > 128)
 		n = 128;
+	if (getrlimit(RLIMIT_AS, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY) {
+		size_t cap = (size_t)(rl.rlim_cur / 4 / UV_POOL_STACK);
+
+		if (cap < 1)
+			cap = 1;
+		if (n > cap)
+			n = cap;
+	}
 	snprintf(buf, sizeof buf, "%zu", n);
 	setenv("UV_THREADPOOL_SIZE", buf, 0);
+	if (!can_start_thread(UV_POOL_STACK)) {
+		*cause = strdup("cannot start a reading thread: not enough "
+				"memory (ulimit -v?)");
+		return -ENOMEM;
+	}
+	return 0;
 }
 
 static int
@@ -238,12 +282,19 @@ start_worker(struct engine *eng, struct worker *w)
 {
 	uv_thread_options_t topt = {
 		.flags = UV_THREAD_HAS_STACK_SIZE,
-		.stack_size = pcb_backend_thread_stack(eng->rt.py_minor),
+		.stack_size =
+		    pcb_backend_thread_stack(eng->backend, eng->rt.py_minor),
 	};
 	int ret;
 
 	w->eng = eng;
-	if ((ret = uv_thread_create_ex(&w->thread, &topt, worker_main, w)) < 0)
+	ret = uv_thread_create_ex(&w->thread, &topt, worker_main, w);
+	/* Short of memory for a big stack: the main thread's size will do. */
+	if (ret < 0 && topt.stack_size > UV_POOL_STACK) {
+		topt.stack_size = UV_POOL_STACK;
+		ret = uv_thread_create_ex(&w->thread, &topt, worker_main, w);
+	}
+	if (ret < 0)
 		return ret;
 	w->started = 1;
 	return 0;
@@ -419,7 +470,8 @@ pcb_jobs_run(const struct pcb_options *opt, const char *argv0, char **paths,
 		goto out_backend;
 
 	/* Reading starts first, so that it overlaps the compilers' start. */
-	size_threadpool(eng->nworkers);
+	if ((ret = size_threadpool(eng->nworkers, cause)) < 0)
+		goto out_workers;
 	submit_reads(eng, 0, 0);
 	if (engine_start_workers(eng, cause) == 0) {
 		/* Nothing can compile: let the queued reads drain, then stop. */

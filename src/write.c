@@ -161,8 +161,7 @@ temp_name(char *tmp, size_t n, const char *cfile)
 	    dirlen + 1 + TMP_DIGITS < PATH_MAX)
 		keep = PATH_MAX - 1 - dirlen - 1 - TMP_DIGITS;
 	snprintf(tmp, n, "%.*s%.*s.%0*" PRIu64, (int)dirlen, cfile, (int)keep,
-	    cfile + dirlen, TMP_DIGITS,
-	    random_u64() % UINT64_C(1000000000000));
+	    cfile + dirlen, TMP_DIGITS, random_u64() % UINT64_C(1000000000000));
 }
 
 int

@@ -112,10 +112,11 @@ START_TEST(test_frozendict_never_referenced)
 	 * (gh-155315).  Both are written in full, neither flagged.
 	 */
 	static const uint8_t in[] = { '[' | REF, 2, 0, 0, 0, '}' | REF,
-		'Z' | REF, 1, 'a', 'i' | REF, 1, 0, 0, 0, '0', 'r', 1, 0, 0, 0 };
-	static const uint8_t want[] = { '[', 2, 0, 0, 0, '}', 'z' | REF, 1,
-		'a', 'i' | REF, 1, 0, 0, 0, '0', '}', 'r', 0, 0, 0, 0, 'r', 1, 0,
-		0, 0, '0' };
+		'Z' | REF, 1, 'a', 'i' | REF, 1, 0, 0, 0, '0', 'r', 1, 0, 0,
+		0 };
+	static const uint8_t want[] = { '[', 2, 0, 0, 0, '}', 'z' | REF, 1, 'a',
+		'i' | REF, 1, 0, 0, 0, '0', '}', 'r', 0, 0, 0, 0, 'r', 1, 0, 0,
+		0, '0' };
 
 	expect(15, in, sizeof in, want, sizeof want);
 }

@@ -1,8 +1,8 @@
 /* check_list.c: the stdin file list. */
 #include <config.h>
 
-#include <stdio.h>
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "check_units.h"

@@ -142,3 +142,39 @@ else
 	skip "/dev/full: not writable here"
 	skip "/dev/full: not writable here"
 fi
+
+# --- an address-space limit (ulimit -v) ----------------------------------------
+# Whatever the limit: never an abort, a hang or a crash; every failure a
+# message and a nonzero exit; never a file reported compiled without its
+# .pyc on disk.  (libuv aborted when its threadpool could not start.)
+mkdir -p "$W/as/src"
+stdlib=$("$PYTHON" -c 'import sysconfig; print(sysconfig.get_path("stdlib"))')
+for f in "$stdlib"/[a-c]*.py; do cp "$f" "$W/as/src/"; done
+nas=$(ls "$W/as/src" | wc -l)
+if ! (ulimit -v 400000 && "$PCB" --version >/dev/null 2>&1); then
+	skip "ulimit -v: this build cannot start under 400 MB (a sanitizer's shadow memory)"
+else
+	bad=
+	for v in 20000 30000 40000 60000 90000 150000; do
+		for j in 1 2; do
+			rm -rf "$W/as/src/__pycache__" "$W/as/r.json"
+			set +e
+			(cd "$W/as" && ulimit -v $v && exec timeout 60 "$PCB" -j$j --report r.json src >/dev/null 2>err)
+			rc=$?
+			set -e
+			npyc=$(find "$W/as/src" -name '*.pyc' | wc -l)
+			ncomp=$("$PYTHON" -c 'import json, sys
+try:
+    print(json.load(open(sys.argv[1]))["totals"]["compiled"])
+except Exception:
+    print(0)' "$W/as/r.json")
+			case $rc in
+			0) [ "$npyc" = "$nas" ] || bad="$bad v=$v,j=$j:rc0-with-$npyc-of-$nas" ;;
+			1 | 2) [ -s "$W/as/err" ] || bad="$bad v=$v,j=$j:rc$rc-silent" ;;
+			*) bad="$bad v=$v,j=$j:rc$rc" ;;
+			esac
+			[ "$ncomp" -le "$npyc" ] || bad="$bad v=$v,j=$j:$ncomp-compiled-$npyc-pyc"
+		done
+	done
+	check "ulimit -v 20 to 150 MB, -j1 and -j2: no abort, hang or silent failure${bad:+ (not:$bad)}" [ -z "$bad" ]
+fi
