@@ -64,7 +64,7 @@ struct engine {
 	struct pcb_source_cfg src;
 	struct pcb_pipeline pipe;
 	struct pcb_order order;
-	char cwd[PATH_MAX];
+	char *cwd; /* owned; NULL if getcwd failed */
 
 	struct pcb_job *jobs;
 	struct read_req *reqs;
@@ -321,8 +321,9 @@ engine_init(struct engine *eng, const struct pcb_options *opt, char **paths,
 		eng->jobs[i].dfile = dfiles ? dfiles[i] : NULL;
 		eng->reqs[i].job = &eng->jobs[i];
 	}
-	if (getcwd(eng->cwd, sizeof eng->cwd) == NULL)
-		eng->cwd[0] = '\0';
+	/* As Python's os.getcwd(): any length (glibc walks up past PATH_MAX). */
+	if ((eng->cwd = getcwd(NULL, 0)) == NULL)
+		eng->tags.cwd_errnum = -errno;
 	if ((ret = uv_loop_init(&eng->loop)) < 0)
 		goto err_libuv;
 	eng->loop_ready = 1;
@@ -366,6 +367,7 @@ engine_fini(struct engine *eng)
 	free(eng->jobs);
 	free(eng->reqs);
 	free(eng->workers);
+	free(eng->cwd);
 }
 
 /*

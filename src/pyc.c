@@ -98,8 +98,15 @@ pcb_pyc_cache_path(const struct pcb_pyc_tags *tags, const char *path,
 		struct strbuf head = { 0 };
 		size_t i = 0;
 
-		if (headlen == 0 || path[0] != '/')
+		if (headlen == 0 || path[0] != '/') {
+			if (tags->cwd == NULL) {
+				free(name.s);
+				free(full.s);
+				return tags->cwd_errnum ? tags->cwd_errnum :
+							  -ENOENT;
+			}
 			sb_join(&head, tags->cwd, strlen(tags->cwd));
+		}
 		sb_join(&head, path, headlen);
 		sb_join(&full, tags->prefix, strlen(tags->prefix));
 		while (head.s != NULL && head.s[i] == '/')

@@ -17,14 +17,17 @@ struct pcb_pyc_tags {
 	const char *cache_tag; /* sys.implementation.cache_tag, "cpython-313" */
 	const char *prefix;    /* sys.pycache_prefix, or NULL */
 	const char
-	    *cwd; /* current directory, for a relative path with a prefix */
+	    *cwd;       /* current directory, for a relative path with a prefix */
+	int cwd_errnum; /* when cwd is NULL: getcwd's -errno (ENAMETOOLONG) */
 	int interp_optimize; /* sys.flags.optimize, used for level -1 */
 };
 
 /*
  * Computes importlib.util.cache_from_source(path, optimization=...) as
  * py_compile calls it for level optimize (-1, 0, 1, 2).  On success *out is a
- * new string the caller frees.  Returns 0 or -ENOMEM.
+ * new string the caller frees.  Returns 0, -ENOMEM, or tags->cwd_errnum for
+ * a relative path with a prefix when the current directory is unknown (as
+ * importlib's os.getcwd() raises).
  */
 int pcb_pyc_cache_path(const struct pcb_pyc_tags *tags, const char *path,
     int optimize, char **out);

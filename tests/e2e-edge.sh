@@ -113,6 +113,30 @@ for loc in C.UTF-8 C; do
 	unset LC_ALL
 done
 
+# A working directory deeper than PATH_MAX, with PYTHONPYCACHEPREFIX: its
+# name is found as Python's os.getcwd() finds it, so the .pyc path is too
+# long and the file fails with py_compile's message, leaving the same
+# directories under the prefix (the .pyc once landed at the prefix root).
+seg=$(printf 'd%.0s' $(seq 200))
+printf 'm.py\0' >"$W/deepcwd.list"
+set +e
+(
+	mkdir -p "$W/deepcwd" && cd "$W/deepcwd" || exit 99
+	for i in $(seq 22); do mkdir "$seg" && cd "$seg" || exit 99; done
+	printf 'x = 1\n' >m.py
+	PYTHONPYCACHEPREFIX="$W/pfx-a" "$PYTHON" "$PCB_TESTDIR/oracle.py" "$W/deepcwd.list" 2>"$W/deepcwd.err.a"
+	echo $? >"$W/deepcwd.rc.a"
+	PYTHONPYCACHEPREFIX="$W/pfx-b" "$PCB" -0 - <"$W/deepcwd.list" 2>"$W/deepcwd.err.b"
+	echo $? >"$W/deepcwd.rc.b"
+)
+set -e
+sed "s|$W/pfx-a|PFX|g" "$W/deepcwd.err.a" >"$W/deepcwd.msg.a"
+sed "s|$W/pfx-b|PFX|g" "$W/deepcwd.err.b" >"$W/deepcwd.msg.b"
+check "cwd deeper than PATH_MAX, a prefix: exit $(cat "$W/deepcwd.rc.b"), py_compile $(cat "$W/deepcwd.rc.a"); same message; same tree under the prefix" \
+    sh -c 'cmp -s "$1.rc.a" "$1.rc.b" && cmp -s "$1.msg.a" "$1.msg.b" && [ -s "$1.msg.a" ] &&
+        [ "$(cd "$2-a" 2>/dev/null && find . | wc -l)" = "$(cd "$2-b" 2>/dev/null && find . | wc -l)" ] &&
+        [ -z "$(find "$2-b" -maxdepth 1 -name "*.pyc")" ]' - "$W/deepcwd" "$W/pfx"
+
 # One source named three ways: three targets' worth of work for one .pyc.
 # py_compile keeps the last (its co_filename).  That is only defined at -j1
 # today: at -j2 the last rename wins (known limit, see README).
