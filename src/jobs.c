@@ -6,9 +6,9 @@
  *
  * Threads and hand-offs:
  *  - The main thread runs a libuv loop.  It submits read jobs to the libuv
- *    threadpool, never more than a window ahead of the compilers so that
- *    memory stays bounded, reports finished jobs in input order, and turns
- *    SIGINT, SIGTERM and SIGHUP into a stop.
+ *    threadpool, never more than a window ahead of the compilers, in files
+ *    and in bytes, so that memory stays bounded, reports finished jobs in
+ *    input order, and turns SIGINT, SIGTERM and SIGHUP into a stop.
  *  - A threadpool thread computes a job's targets, reads, stats and hashes
  *    its source and marks it read (order.c).
  *  - Each worker thread has a compiler of its own.  It claims jobs in input
@@ -46,6 +46,7 @@ struct engine;
 struct read_req {
 	uv_work_t req; /* req.data points back to the engine */
 	struct pcb_job *job;
+	size_t held; /* source bytes counted in engine.held, until released */
 };
 
 struct worker {
@@ -79,9 +80,14 @@ struct engine {
 	size_t nsigs; /* initialised */
 	int loop_ready, wake_ready;
 	int abandoned; /* stopped with reads still blocked */
+	int closed;    /* no more reads are submitted */
+
+	/* Source bytes read and not yet compiled (atomic: every thread). */
+	size_t held;
 
 	/* Main thread only. */
 	size_t submitted, reported, window;
+	size_t nread;              /* reads finished (read_done) */
 	struct pcb_report *report; /* the caller's */
 };
 
@@ -102,13 +108,27 @@ read_work(uv_work_t *req)
 		job->errnum = ret;
 	else
 		pcb_source_read(&eng->src, job);
+	if (job->source != NULL) {
+		rr->held = job->source_len;
+		__atomic_add_fetch(&eng->held, rr->held, __ATOMIC_RELAXED);
+	}
 	pcb_order_read(&eng->order, job);
 }
 
+static void submit_reads(struct engine *eng, size_t ndone, int stop);
+
+/* Main thread: the job is with the compilers; the next read may start. */
 static void
 read_done(uv_work_t *req, int status)
 {
-	/* Nothing to do: the job is already with the compilers. */
+	struct engine *eng = req->data;
+	size_t ndone;
+	int stop;
+
+	(void)status;
+	eng->nread++;
+	ndone = pcb_order_progress(&eng->order, &stop);
+	submit_reads(eng, ndone, stop);
 }
 
 static void
@@ -127,18 +147,33 @@ worker_main(void *arg)
 		} else {
 			pcb_pipeline_run(&eng->pipe, w->compiler, job);
 		}
+		/* The source is freed: its bytes leave the read-ahead. */
+		__atomic_sub_fetch(&eng->held, eng->reqs[job->index].held,
+		    __ATOMIC_RELAXED);
 		pcb_order_done(&eng->order, w->index, job);
 		uv_async_send(&eng->wake);
 	}
 	pcb_compiler_end(w->compiler);
 }
 
+/*
+ * The read-ahead in bytes.  One job per worker is always let in; beyond
+ * that a read starts only while the sources read and not yet compiled hold
+ * less than this, and only once the reads before it have finished, so that
+ * their sizes are known (24 sources of 100 MB were all held at once).
+ */
+#define READ_AHEAD_BYTES ((size_t)64 << 20)
+
 /* Main thread: keep the threadpool fed, up to the window. */
 static void
 submit_reads(struct engine *eng, size_t ndone, int stop)
 {
-	while (!stop && eng->submitted < eng->njobs &&
-	    eng->submitted - ndone < eng->window) {
+	while (!stop && !eng->closed && eng->submitted < eng->njobs &&
+	    eng->submitted - ndone < eng->window &&
+	    (eng->submitted - ndone < eng->nworkers ||
+		(eng->submitted == eng->nread &&
+		    __atomic_load_n(&eng->held, __ATOMIC_RELAXED) <
+			READ_AHEAD_BYTES))) {
 		struct read_req *rr = &eng->reqs[eng->submitted++];
 
 		rr->req.data = eng;
@@ -169,6 +204,7 @@ free_job(struct pcb_job *job)
 static void
 close_handles(struct engine *eng)
 {
+	eng->closed = 1;
 	if (eng->wake_ready && !uv_is_closing((uv_handle_t *)&eng->wake))
 		uv_close((uv_handle_t *)&eng->wake, NULL);
 	for (size_t i = 0; i < eng->nsigs; i++)

@@ -17,7 +17,7 @@ struct pcb_pyc_tags {
 	const char *cache_tag; /* sys.implementation.cache_tag, "cpython-313" */
 	const char *prefix;    /* sys.pycache_prefix, or NULL */
 	const char
-	    *cwd;       /* current directory, for a relative path with a prefix */
+	    *cwd; /* current directory, for a relative path with a prefix */
 	int cwd_errnum; /* when cwd is NULL: getcwd's -errno (ENAMETOOLONG) */
 	int interp_optimize; /* sys.flags.optimize, used for level -1 */
 };

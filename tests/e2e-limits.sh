@@ -183,3 +183,29 @@ except Exception:
 	done
 	check "ulimit -v 20 to 150 MB, -j1, -j2 processes: no abort, hang or silent failure${bad:+ (not:$bad)}" [ -z "$bad" ]
 fi
+
+# --- the read-ahead is bounded in bytes ----------------------------------------
+# 24 sources of 10 MB at -j1: the read-ahead holds at most 64 MiB beyond the
+# file being compiled (it held up to 24 whole sources: about 300 MiB here
+# against py_compile's 48).  Peak RSS of the whole process tree, against
+# py_compile's on the same files: at most its peak + 64 MiB + 3 sources +
+# 32 MiB of slack.
+mkdir -p "$W/ra"
+"$PYTHON" -c '
+import sys
+s = "X = %r\nY = 2\n" % ("ab" * 5000000)
+for i in range(24):
+    open("%s/b%02d.py" % (sys.argv[1], i), "w").write(s)' "$W/ra"
+(cd "$W/ra" && ls ./*.py | tr '\n' '\0') >"$W/ra.list"
+if (ulimit -v 400000 && "$PCB" --version >/dev/null 2>&1); then
+	(cd "$W/ra" && "$PYTHON" "$PCB_TESTDIR/peakrss.py" -o "$W/ra.peak.a" "$PYTHON" "$PCB_TESTDIR/oracle.py" "$W/ra.list")
+	rm -rf "$W/ra/__pycache__"
+	(cd "$W/ra" && "$PYTHON" "$PCB_TESTDIR/peakrss.py" -o "$W/ra.peak.b" "$PCB" -j1 -0 - <"$W/ra.list")
+	pa=$(cat "$W/ra.peak.a") pb=$(cat "$W/ra.peak.b")
+	check "24 sources of 10 MB, -j1: peak RSS $pb MiB, py_compile $pa MiB (at most +126)" \
+	    awk -v a="$pa" -v b="$pb" 'BEGIN { exit !(b <= a + 64 + 30 + 32) }'
+	check "  and all 24 compiled" [ "$(ls "$W/ra/__pycache__" | wc -l)" = 24 ]
+else
+	skip "read-ahead memory: a sanitizer build's memory is no measure"
+	skip "read-ahead memory: a sanitizer build's memory is no measure"
+fi
