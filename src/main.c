@@ -131,9 +131,12 @@ main(int argc, char **argv)
 			status = 1;
 	}
 	/* -v lines that could not be written (a full device) fail the run. */
-	if (fflush(stdout) != 0 || ferror(stdout)) {
+	if (fflush(stdout) != 0 && rep.out_errno == 0)
+		rep.out_errno = errno;
+	if (rep.out_errno != 0 || ferror(stdout)) {
 		fprintf(stderr, "%s: cannot write to standard output: %s\n",
-		    PACKAGE_NAME, strerror(errno ? errno : EIO));
+		    PACKAGE_NAME,
+		    strerror(rep.out_errno ? rep.out_errno : EIO));
 		if (status == 0)
 			status = 1;
 	}

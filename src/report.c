@@ -135,7 +135,8 @@ pcb_report_job(struct pcb_report *rep, const struct pcb_job *job)
 		pcb_text_repr(rep->out, job->path);
 		fputs("...\n", rep->out);
 		/* Keep stdout and stderr lines in order on one terminal. */
-		fflush(rep->out);
+		if (fflush(rep->out) != 0 && rep->out_errno == 0)
+			rep->out_errno = errno;
 	}
 	/* py_compile shows the compiler's warnings as they come, before any error. */
 	if (!rep->quiet && job->warnings != NULL)

@@ -12,8 +12,9 @@
 #include "pcb.h"
 
 struct pcb_report {
-	FILE *err; /* where messages go (stderr) */
-	FILE *out; /* -v lines and the summary (stdout) */
+	FILE *err;     /* where messages go (stderr) */
+	FILE *out;     /* -v lines and the summary (stdout) */
+	int out_errno; /* the first error writing out, or 0 */
 	int quiet, verbose, progress;
 	FILE *json; /* --report, or NULL */
 	const char *json_path;
