@@ -100,7 +100,7 @@ check "RLIMIT_FSIZE: no temp file left" \
 # A source that blocks on read (a FIFO nobody writes; a hung network file
 # system alike): SIGTERM and SIGINT still end the run, with 128+N, the file
 # before it compiled, nothing after it started, no temp file.  The reads are
-# abandoned.  A guard kills a run that would hang.
+# abandoned.
 for sig in TERM INT; do
 	d=$W/fifo-$sig
 	mkdir -p "$d"
@@ -115,13 +115,19 @@ for sig in TERM INT; do
 		i=$((i + 1))
 	done
 	kill -$sig $pid
-	(sleep 20; kill -KILL $pid 2>/dev/null) &
-	guard=$!
+	# A run that hangs is killed after 20 s (no guard process: it would
+	# outlive the test).
+	i=0
+	while [ "$(sed 's/.*) //' /proc/$pid/stat 2>/dev/null | cut -c1)" != Z ] &&
+	    [ -e /proc/$pid ] && [ $i -lt 200 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	kill -KILL $pid 2>/dev/null || true
 	set +e
 	wait $pid
 	rc=$?
 	set -e
-	kill $guard 2>/dev/null || true
 	n=$(kill -l $sig)
 	check "blocked read, SIG$sig: exit $rc (want $((128 + n))), a.py compiled, c.py not, no temp" \
 	    sh -c '[ "$1" = "$2" ] && [ -s "$3" ] && [ ! -e "$4" ] && [ -z "$(find "$5" -name "*.pyc.*")" ]' \
