@@ -63,6 +63,15 @@ trap 'exit 143' TERM
 # SIGKILL leaves its mounts)?
 mounted_under() { awk -v d="$1" '$2 == d || index($2, d "/") == 1 { f = 1 } END { exit !f }' /proc/mounts; }
 
+# unmount_under DIR: unmount everything at or below DIR, deepest first (DIR
+# itself is usually no mount point, so "umount -R DIR" would not do).
+# Fails if something stays.
+unmount_under() {
+	awk -v d="$1" '$2 == d || index($2, d "/") == 1 { print length($2), $2 }' /proc/mounts |
+	    sort -rn | cut -d' ' -f2- | while IFS= read -r m; do umount -l "$m" 2>/dev/null; done
+	! mounted_under "$1"
+}
+
 # fresh ROOT: is the chroot at ROOT complete, from this recipe, and young enough?
 fresh() {
 	local stamp=$1/.pcb-chroot
@@ -75,7 +84,7 @@ fresh() {
 make_chroot() {
 	local suite=$1 root=$2 new=$2.new extra
 	echo "== $suite: debootstrap from $mirror into $root"
-	if mounted_under "$new"; then umount -lR "$new" || return 1; fi
+	unmount_under "$new" || return 1
 	rm -rf --one-file-system "$new"
 	mkdir -p "$(dirname "$new")"
 	if ! debootstrap --variant=minbase "$suite" "$new" "$mirror" >"$new.log" 2>&1; then
@@ -100,7 +109,7 @@ make_chroot() {
 	fi
 	in_root "$new" "apt-get clean"
 	printf '%s\n%s\n' "$(date -u +%FT%TZ) $suite" "$recipe" >"$new"/.pcb-chroot
-	if mounted_under "$root"; then umount -lR "$root" || return 1; fi
+	unmount_under "$root" || return 1
 	rm -rf --one-file-system "$root"
 	mv "$new" "$root"
 }
@@ -214,7 +223,7 @@ exec 9>"$cache/.lock"
 flock 9
 for suite in "${suites[@]}"; do
 	root=$cache/$suite
-	if mounted_under "$root"; then umount -lR "$root" 2>/dev/null || true; fi
+	unmount_under "$root" || true
 	if ! fresh "$root"; then
 		if ! make_chroot "$suite" "$root"; then
 			echo "== FAILED: $suite: cannot make the chroot"
