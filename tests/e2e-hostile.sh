@@ -62,7 +62,7 @@ run_pair dupes -j1
 # order, so the last spelling is the one stored, as with py_compile.
 new_case dupes-j2
 mkdir -p "$W/dupes-j2/a/p"
-"$PYTHON" -c 'print("x = [%s]" % ",".join(map(str, range(20000))))' >"$W/dupes-j2/a/p/m.py"
+"$PYTHON" -c 'print("x = [%s]" % ",".join(map(str, range(8000))))' >"$W/dupes-j2/a/p/m.py"
 printf 'y = 1\n' >"$W/dupes-j2/a/n.py"
 set --
 # Consecutive spellings compile side by side and race to the rename.
