@@ -12,6 +12,7 @@
 
 #include "backend.h"
 #include "backend_ops.h"
+#include "fds.h"
 #include "interp.h"
 
 struct pcb_backend {
@@ -50,27 +51,55 @@ pcb_backend_name(enum pcb_backend_kind kind)
 	return "auto";
 }
 
+/*
+ * Worker processes, chosen for speed alone (no --backend, no --timeout),
+ * give way to compiling in this process, one file at a time, where they
+ * cannot start: too few file descriptors for them (about 4 each), or none,
+ * no process or no memory left when the first starts.
+ */
+static int
+gives_way(const struct pcb_backend_cfg *cfg, int ret)
+{
+	return cfg->kind == PCB_BACKEND_AUTO && cfg->timeout <= 0 &&
+	    (ret == -EMFILE || ret == -ENFILE || ret == -EAGAIN ||
+		ret == -ENOMEM);
+}
+
 int
 pcb_backend_open(const struct pcb_backend_cfg *cfg, struct pcb_runtime *rt,
     struct pcb_backend **out, char **cause)
 {
+	struct pcb_backend_cfg in_process = *cfg;
 	struct pcb_backend *be;
-	int ret;
+	int ret = 0;
 
 	memset(rt, 0, sizeof *rt);
 	if ((be = calloc(1, sizeof *be)) == NULL) {
 		*cause = strdup("out of memory");
 		return -ENOMEM;
 	}
-	switch (pcb_backend_resolve(cfg->kind, cfg->jobs, cfg->timeout)) {
-	case PCB_BACKEND_PROCESSES:
+	if (pcb_backend_resolve(cfg->kind, cfg->jobs, cfg->timeout) ==
+	    PCB_BACKEND_PROCESSES) {
 		be->ops = &pcb_backend_proc_ops;
-		break;
-	default:
-		be->ops = &pcb_backend_subinterp_ops;
-		break;
+		if (pcb_fds_room() < PCB_FDS_LEAST + 4 * (long)cfg->jobs)
+			ret = -EMFILE;
+		if (ret < 0 && !gives_way(cfg, ret))
+			ret = 0; /* asked for: let it try */
+		if (ret == 0)
+			ret = be->ops->open(cfg, rt, &be->state, cause);
+		if (ret < 0 && gives_way(cfg, ret)) {
+			free(*cause);
+			*cause = NULL;
+			memset(rt, 0, sizeof *rt);
+			be->ops = NULL;
+			in_process.jobs = 1;
+		}
 	}
-	if ((ret = be->ops->open(cfg, rt, &be->state, cause)) < 0) {
+	if (be->ops != &pcb_backend_proc_ops) {
+		be->ops = &pcb_backend_subinterp_ops;
+		ret = be->ops->open(&in_process, rt, &be->state, cause);
+	}
+	if (ret < 0) {
 		free(be);
 		return ret;
 	}

@@ -27,6 +27,7 @@
 #include <uv.h>
 
 #include "backend_ops.h"
+#include "fds.h"
 #include "text.h"
 #include "wire.h"
 #include "worker.h"
@@ -177,6 +178,18 @@ spawn(struct proc_compiler *c)
 	return 0;
 }
 
+/* spawn(), waiting out a shortage of file descriptors (fds.h). */
+static int
+spawn_waiting(struct proc_compiler *c)
+{
+	unsigned tries = 0;
+	int ret;
+
+	while ((ret = spawn(c)) < 0 && pcb_fds_wait(-ret, 0, &tries))
+		;
+	return ret;
+}
+
 /*
  * Ends the child: closing the socket tells it to leave; a child that is
  * still compiling (we gave up on it) is killed.  Waits for its exit, so
@@ -276,7 +289,7 @@ compiler_make(struct proc_backend *be, struct proc_compiler **out, char **cause)
 	if ((ret = uv_timer_init(&c->loop, &c->timer)) < 0)
 		goto err_after_loop;
 	c->timer.data = c;
-	if ((ret = spawn(c)) < 0)
+	if ((ret = spawn_waiting(c)) < 0)
 		goto err_after_timer;
 	*out = c;
 	return 0;
@@ -459,7 +472,7 @@ ready_child(struct proc_compiler *c, char **cause)
 	struct pcb_runtime rt = { 0 };
 	int ret;
 
-	if (!c->running && (ret = spawn(c)) < 0) {
+	if (!c->running && (ret = spawn_waiting(c)) < 0) {
 		if (asprintf(cause, "cannot start a worker process: %s",
 			uv_strerror(ret)) < 0)
 			*cause = NULL;

@@ -30,6 +30,7 @@
 #include <uv.h>
 
 #include "backend.h"
+#include "fds.h"
 #include "jobs.h"
 #include "order.h"
 #include "pipeline.h"
@@ -261,37 +262,69 @@ on_signal(uv_signal_t *handle, int signum)
 #define UV_POOL_STACK ((size_t)8 << 20)
 
 static void
-nothing(void *arg)
+wait_for_go(void *arg)
 {
-	(void)arg;
+	if (arg != NULL)
+		uv_sem_wait(arg);
 }
 
-/* Can a thread with a stack of that size start now (ulimit -v)? */
+/* Starts a thread with that stack that waits for go (if not NULL). */
 static int
-can_start_thread(size_t stack)
+start_waiting(uv_thread_t *t, size_t stack, uv_sem_t *go)
 {
 	uv_thread_options_t topt = { .flags = UV_THREAD_HAS_STACK_SIZE,
 		.stack_size = stack };
-	uv_thread_t t;
 
-	if (uv_thread_create_ex(&t, &topt, nothing, NULL) < 0)
-		return 0;
-	uv_thread_join(&t);
-	return 1;
+	return uv_thread_create_ex(t, &topt, wait_for_go, go);
 }
 
 /*
- * UV_THREADPOOL_SIZE is read once, at the first uv_queue_work.  Under an
- * address-space limit the pool's stacks take at most a quarter of it; and
- * since libuv aborts when a pool thread will not start, one is tried first.
- * Returns 0, or -ENOMEM with *cause.
+ * How many threads can run at once beside the running ones, counted up to
+ * want, under a process limit (ulimit -u counts threads).  They are all
+ * started, with small stacks, then let go.  *errnum: why the next would not
+ * start, or 0.
+ */
+static size_t
+threads_room(size_t want, int *errnum)
+{
+	uv_thread_t *t = calloc(want, sizeof *t);
+	uv_sem_t go;
+	size_t n = 0;
+
+	*errnum = t == NULL ? -ENOMEM : uv_sem_init(&go, 0);
+	if (*errnum < 0) {
+		free(t);
+		return 0;
+	}
+	while (n < want && (*errnum = start_waiting(&t[n], 64 << 10, &go)) == 0)
+		n++;
+	for (size_t i = 0; i < n; i++)
+		uv_sem_post(&go);
+	for (size_t i = 0; i < n; i++)
+		uv_thread_join(&t[i]);
+	uv_sem_destroy(&go);
+	free(t);
+	return n;
+}
+
+/*
+ * UV_THREADPOOL_SIZE is read once, at the first uv_queue_work, and libuv
+ * aborts when a pool thread will not start.  So the pool is sized to what
+ * can start now: under an address-space limit (ulimit -v) its stacks take
+ * at most a quarter of it; under a process limit (ulimit -u) it leaves room
+ * for a compiling thread and a worker process per worker, down to one
+ * reading thread (fewer workers start if they must: engine_start_workers);
+ * and one thread with the pool's stack is tried first.  Returns 0, or a
+ * negative errno with *cause.
  */
 static int
 size_threadpool(size_t nworkers, char **cause)
 {
 	char buf[32];
-	size_t n = nworkers < 4 ? 4 : nworkers;
+	size_t n = nworkers < 4 ? 4 : nworkers, want;
 	struct rlimit rl;
+	uv_thread_t t;
+	int errnum, limited = 0;
 
 	if (n > 128)
 		n = 128;
@@ -303,14 +336,30 @@ size_threadpool(size_t nworkers, char **cause)
 		if (n > cap)
 			n = cap;
 	}
-	snprintf(buf, sizeof buf, "%zu", n);
-	setenv("UV_THREADPOOL_SIZE", buf, 0);
-	if (!can_start_thread(UV_POOL_STACK)) {
-		*cause = strdup("cannot start a reading thread: not enough "
-				"memory (ulimit -v?)");
-		return -ENOMEM;
+	want = n + 2 * nworkers;
+	if (getrlimit(RLIMIT_NPROC, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY) {
+		size_t room = threads_room(want, &errnum);
+
+		if (room == 0)
+			goto err;
+		if (room < want) {
+			limited = 1;
+			n = room > 2 * nworkers ? room - 2 * nworkers : 1;
+		}
 	}
+	if ((errnum = start_waiting(&t, UV_POOL_STACK, NULL)) < 0)
+		goto err;
+	uv_thread_join(&t);
+	/* A limit wins over the environment; else the user's choice stands. */
+	snprintf(buf, sizeof buf, "%zu", n);
+	setenv("UV_THREADPOOL_SIZE", buf, limited);
 	return 0;
+
+err:
+	if (asprintf(cause, "cannot start a reading thread: %s",
+		uv_strerror(errnum)) < 0)
+		*cause = NULL;
+	return errnum;
 }
 
 static int
@@ -467,6 +516,7 @@ static size_t
 engine_start_workers(struct engine *eng, char **cause)
 {
 	size_t i;
+	int ret;
 
 	for (i = 0; i < eng->nworkers; i++) {
 		struct worker *w = &eng->workers[i];
@@ -476,8 +526,11 @@ engine_start_workers(struct engine *eng, char **cause)
 		if (pcb_compiler_new(eng->backend, &w->compiler, cause) < 0)
 			break;
 		w->index = i;
-		if (start_worker(eng, w) < 0) {
-			*cause = strdup("cannot start a worker thread");
+		if ((ret = start_worker(eng, w)) < 0) {
+			free(*cause);
+			if (asprintf(cause, "cannot start a worker thread: %s",
+				uv_strerror(ret)) < 0)
+				*cause = NULL;
 			break;
 		}
 	}
@@ -491,12 +544,22 @@ pcb_jobs_run(const struct pcb_options *opt, const char *argv0, char **paths,
 {
 	/* On the heap: abandoned reads keep using it after we return. */
 	struct engine *eng;
-	int ret;
+	size_t nstarted;
+	int ret, few_fds;
 
 	*signo = 0;
 	*abandoned = 0;
 	if (npaths == 0)
 		return 0;
+	/* libuv aborts when it cannot make its pipes. */
+	if (pcb_fds_room() < PCB_FDS_LEAST) {
+		if (asprintf(cause,
+			"too few file descriptors (ulimit -n): %d free are "
+			"needed",
+			PCB_FDS_LEAST) < 0)
+			*cause = NULL;
+		return -EMFILE;
+	}
 	if ((eng = calloc(1, sizeof *eng)) == NULL) {
 		*cause = strdup("out of memory");
 		return -ENOMEM;
@@ -507,11 +570,22 @@ pcb_jobs_run(const struct pcb_options *opt, const char *argv0, char **paths,
 	if ((ret = engine_start_backend(eng, argv0, cause)) < 0)
 		goto out_backend;
 
-	/* Reading starts first, so that it overlaps the compilers' start. */
+	/*
+	 * Reading starts first, so that it overlaps the compilers' start;
+	 * short of file descriptors, after it, one file per worker at a time:
+	 * a starting interpreter opens files too.
+	 */
 	if ((ret = size_threadpool(eng->nworkers, cause)) < 0)
 		goto out_workers;
-	submit_reads(eng, 0, 0);
-	if (engine_start_workers(eng, cause) == 0) {
+	few_fds = pcb_fds_room() < PCB_FDS_PLENTY;
+	if (few_fds)
+		eng->window = eng->nworkers;
+	else
+		submit_reads(eng, 0, 0);
+	nstarted = engine_start_workers(eng, cause);
+	if (few_fds)
+		submit_reads(eng, 0, 0);
+	if (nstarted == 0) {
 		/* Nothing can compile: let the queued reads drain, then stop. */
 		pcb_order_close(&eng->order);
 		close_handles(eng);

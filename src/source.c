@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "fds.h"
 #include "fresh.h"
 #include "pyc.h"
 #include "siphash.h"
@@ -104,6 +105,7 @@ int
 pcb_source_read(const struct pcb_source_cfg *cfg, struct pcb_job *job)
 {
 	struct stat st;
+	unsigned tries = 0;
 	int fd, ret;
 
 	/* Later levels' targets are checked just before they are written. */
@@ -113,7 +115,10 @@ pcb_source_read(const struct pcb_source_cfg *cfg, struct pcb_job *job)
 		goto err;
 	}
 
-	fd = open(job->path, O_RDONLY | O_CLOEXEC);
+	while (
+	    (fd = pcb_fds_opened(open(job->path, O_RDONLY | O_CLOEXEC))) < 0 &&
+	    pcb_fds_wait(errno, 0, &tries))
+		;
 	if (fd < 0) {
 		ret = -errno;
 		goto err_path;
@@ -129,7 +134,7 @@ pcb_source_read(const struct pcb_source_cfg *cfg, struct pcb_job *job)
 	/* Timestamp mode needs no read to know the .pyc is fresh. */
 	if (cfg->incremental && cfg->mode == PCB_MODE_TIMESTAMP &&
 	    S_ISREG(st.st_mode) && all_fresh(cfg, job, &st)) {
-		close(fd);
+		pcb_fds_close(fd);
 		job->status = PCB_STATUS_SKIPPED;
 		return 0;
 	}
@@ -144,7 +149,7 @@ pcb_source_read(const struct pcb_source_cfg *cfg, struct pcb_job *job)
 		ret = -errno;
 		goto err_after_open;
 	}
-	close(fd);
+	pcb_fds_close(fd);
 	job->mtime =
 	    pcb_pyc_mtime((int64_t)st.st_mtim.tv_sec, st.st_mtim.tv_nsec);
 	job->size = (uint32_t)((uint64_t)st.st_size & 0xFFFFFFFFu);
@@ -162,7 +167,7 @@ pcb_source_read(const struct pcb_source_cfg *cfg, struct pcb_job *job)
 	return 0;
 
 err_after_open:
-	close(fd);
+	pcb_fds_close(fd);
 err_path:
 	job->errnum = ret;
 	if ((job->err_path = strdup(job->path)) == NULL)

@@ -22,6 +22,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "fds.h"
 #include "write.h"
 
 int
@@ -174,6 +175,7 @@ pcb_write_pyc(const char *cfile, const void *head, size_t headlen,
 	size_t n = strlen(cfile) + 32;
 	char *tmp = malloc(n), *dir = NULL;
 	const char *slash;
+	unsigned waits = 0;
 	int fd = -1, ret, tries;
 
 	if (tmp == NULL)
@@ -192,8 +194,13 @@ pcb_write_pyc(const char *cfile, const void *head, size_t headlen,
 
 	for (tries = 0; tries < 100; tries++) {
 		temp_name(tmp, n, cfile);
-		fd = open(tmp,
-		    O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode);
+		fd = pcb_fds_opened(open(tmp,
+		    O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+		    mode));
+		if (fd < 0 && pcb_fds_wait(errno, 0, &waits)) {
+			tries--;
+			continue;
+		}
 		if (fd >= 0 || errno != EEXIST)
 			break;
 	}
@@ -202,7 +209,7 @@ pcb_write_pyc(const char *cfile, const void *head, size_t headlen,
 		goto out;
 	}
 	ret = pcb_write_all(fd, head, headlen, body, bodylen);
-	if (close(fd) < 0 && ret == 0)
+	if (pcb_fds_close(fd) < 0 && ret == 0)
 		ret = -errno;
 	if (ret < 0) {
 		set_error(err, ret, NULL, NULL);

@@ -1,0 +1,88 @@
+/*
+ * fds.c: the count of briefly open files, and the wait for one to close
+ * (fds.h).
+ */
+#include <config.h>
+
+#include <dirent.h>
+#include <errno.h>
+#include <sys/resource.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "fds.h"
+
+/* Sources and temp files open now, over every thread. */
+static unsigned open_now;
+
+/* A wait with none of ours open was in vain (sticky). */
+static int in_vain;
+
+/* 1 ms at a time: 10,000 waits are about 10 s, 200 about 0.2 s. */
+#define WAIT_NS 1000000L
+#define MAX_TRIES 10000u
+#define SHORT_TRIES 200u
+
+long
+pcb_fds_room(void)
+{
+	struct rlimit rl;
+	struct dirent *e;
+	long used = 0;
+	DIR *d;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) < 0 || rl.rlim_cur == RLIM_INFINITY ||
+	    rl.rlim_cur > 4096 || (d = opendir("/proc/self/fd")) == NULL)
+		return PCB_FDS_PLENTY;
+	while ((e = readdir(d)) != NULL)
+		if (e->d_name[0] != '.')
+			used++;
+	closedir(d);
+	used--; /* the directory's own */
+	return (long)rl.rlim_cur - used < PCB_FDS_PLENTY ?
+	    (long)rl.rlim_cur - used :
+	    PCB_FDS_PLENTY;
+}
+
+int
+pcb_fds_opened(int fd)
+{
+	if (fd >= 0)
+		__atomic_add_fetch(&open_now, 1, __ATOMIC_RELAXED);
+	return fd;
+}
+
+int
+pcb_fds_close(int fd)
+{
+	int ret = close(fd);
+
+	__atomic_sub_fetch(&open_now, 1, __ATOMIC_RELAXED);
+	return ret;
+}
+
+int
+pcb_fds_wait(int errnum, unsigned mine, unsigned *tries)
+{
+	struct timespec ts = { 0, WAIT_NS };
+
+	if (errnum != EMFILE && errnum != ENFILE)
+		return 0;
+	if (*tries >= MAX_TRIES)
+		return 0;
+	/*
+	 * None of ours open: Python's own (an interpreter importing) may close
+	 * soon, so wait a little, once; not again if that was in vain.
+	 */
+	if (__atomic_load_n(&open_now, __ATOMIC_RELAXED) <= mine) {
+		if (__atomic_load_n(&in_vain, __ATOMIC_RELAXED))
+			return 0;
+		if (*tries >= SHORT_TRIES) {
+			__atomic_store_n(&in_vain, 1, __ATOMIC_RELAXED);
+			return 0;
+		}
+	}
+	(*tries)++;
+	nanosleep(&ts, NULL);
+	return 1;
+}

@@ -1,0 +1,36 @@
+/*
+ * fds.h: riding out a shortage of file descriptors (ulimit -n).  The files a
+ * run opens for a moment (sources, temp files) are counted; an open that
+ * fails with EMFILE or ENFILE waits for one of them to close and tries
+ * again, so that a low limit makes the run slower, never a file fail, as
+ * long as one file at a time can be open.
+ */
+#ifndef PCB_FDS_H
+#define PCB_FDS_H
+
+/*
+ * How many more files this process may open (ulimit -n), as far as
+ * /proc/self/fd tells; PCB_FDS_PLENTY if it cannot tell or there are more.
+ * A run needs PCB_FDS_LEAST (libuv's and Python's own, one source, one
+ * temp file).
+ */
+#define PCB_FDS_PLENTY 64
+#define PCB_FDS_LEAST 7
+long pcb_fds_room(void);
+
+/* Counts an fd from open(2) if valid; returns it. */
+int pcb_fds_opened(int fd);
+
+/* Closes a counted fd; returns close(2)'s result. */
+int pcb_fds_close(int fd);
+
+/*
+ * After a failed open, given its errno: 1 to try again (it waited 1 ms for
+ * an fd to close), 0 to give up: another error; about 10 s of waits; or
+ * 0.2 s of waits while none of the counted fds but the caller's own `mine`
+ * was open (Python's own files may close meanwhile), and at once after such
+ * a wait was once in vain.  *tries starts at 0.
+ */
+int pcb_fds_wait(int errnum, unsigned mine, unsigned *tries);
+
+#endif
