@@ -8,32 +8,37 @@
 #include <config.h>
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "dupes.h"
+#include "fds.h"
 
 int
 pcb_dupes_link(const char *prev, const char *cfile, struct pcb_write_error *err)
 {
-	int ret;
+	const char *prev_base, *base;
+	int prev_dir, dir, ret = 0;
 
-	if (unlink(cfile) < 0 && errno != ENOENT) {
-		ret = -errno;
-		goto fail_cfile;
+	if ((prev_dir = pcb_write_open_dir(prev, prev, &prev_base, err)) < 0)
+		return prev_dir;
+	if ((dir = pcb_write_open_dir(cfile, cfile, &base, err)) < 0) {
+		pcb_fds_close(prev_dir);
+		return dir;
 	}
-	if (link(prev, cfile) < 0) {
+	if (unlinkat(dir, base, 0) < 0 && errno != ENOENT) {
+		ret = -errno;
+		err->errnum = ret;
+		err->path = strdup(cfile);
+	} else if (linkat(prev_dir, prev_base, dir, base, 0) < 0) {
 		ret = -errno;
 		err->errnum = ret;
 		err->path = strdup(prev);
 		err->path2 = strdup(cfile);
-		return ret;
 	}
-	return 0;
-fail_cfile:
-	err->errnum = ret;
-	err->path = strdup(cfile);
-	err->path2 = NULL;
+	pcb_fds_close(dir);
+	pcb_fds_close(prev_dir);
 	return ret;
 }

@@ -6,6 +6,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <pthread.h>
 #include <sys/resource.h>
 #include <time.h>
 #include <unistd.h>
@@ -14,6 +15,10 @@
 
 /* Sources and temp files open now, over every thread. */
 static unsigned open_now;
+
+/* Writes take turns (set before any thread writes). */
+static int turns;
+static pthread_mutex_t turn = PTHREAD_MUTEX_INITIALIZER;
 
 /* A wait with none of ours open was in vain (sticky). */
 static int in_vain;
@@ -42,6 +47,23 @@ pcb_fds_room(void)
 	return (long)rl.rlim_cur - used < PCB_FDS_PLENTY ?
 	    (long)rl.rlim_cur - used :
 	    PCB_FDS_PLENTY;
+}
+
+void
+pcb_fds_take_turns(void)
+{
+	turns = 1;
+}
+
+void
+pcb_fds_turn(int take)
+{
+	if (!turns)
+		return;
+	if (take)
+		pthread_mutex_lock(&turn);
+	else
+		pthread_mutex_unlock(&turn);
 }
 
 int

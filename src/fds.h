@@ -15,8 +15,17 @@
  * temp file).
  */
 #define PCB_FDS_PLENTY 64
-#define PCB_FDS_LEAST 7
+#define PCB_FDS_LEAST 8
 long pcb_fds_room(void);
+
+/*
+ * A write holds a directory's fd while it opens the next one: two writes
+ * short of descriptors could each wait for the other's.  Once this is
+ * called (the engine does, short of them), writes take turns:
+ * pcb_fds_turn(1) before, pcb_fds_turn(0) after.
+ */
+void pcb_fds_take_turns(void);
+void pcb_fds_turn(int take);
 
 /* Counts an fd from open(2) if valid; returns it. */
 int pcb_fds_opened(int fd);

@@ -578,9 +578,10 @@ pcb_jobs_run(const struct pcb_options *opt, const char *argv0, char **paths,
 	if ((ret = size_threadpool(eng->nworkers, cause)) < 0)
 		goto out_workers;
 	few_fds = pcb_fds_room() < PCB_FDS_PLENTY;
-	if (few_fds)
+	if (few_fds) {
 		eng->window = eng->nworkers;
-	else
+		pcb_fds_take_turns();
+	} else
 		submit_reads(eng, 0, 0);
 	nstarted = engine_start_workers(eng, cause);
 	if (few_fds)

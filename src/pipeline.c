@@ -10,6 +10,7 @@
 
 #include "canonical.h"
 #include "dupes.h"
+#include "fds.h"
 #include "pipeline.h"
 #include "pyc.h"
 #include "text.h"
@@ -47,6 +48,7 @@ level_free(struct level_bytes *b)
 static void
 set_write_error(struct pcb_job *job, struct pcb_write_error *werr)
 {
+	job->message = werr->message;
 	job->errnum = werr->errnum;
 	job->err_path = werr->path;
 	job->err_path2 = werr->path2;
@@ -154,6 +156,7 @@ compile_level(const struct pcb_pipeline *p, struct pcb_compiler *c,
 	 * does not optimize): compileall then unlinks it and fails to link it
 	 * to itself; here it is written again.
 	 */
+	pcb_fds_turn(1);
 	if (level > 0 && opt->hardlink_dupes && prev->res.data != NULL &&
 	    strcmp(job->cfiles[level - 1], cfile) != 0 &&
 	    level_len(prev) == level_len(&cur) &&
@@ -162,6 +165,7 @@ compile_level(const struct pcb_pipeline *p, struct pcb_compiler *c,
 	else
 		ret = pcb_write_pyc(cfile, head, sizeof head, level_data(&cur),
 		    level_len(&cur), job->st_mode, &werr);
+	pcb_fds_turn(0);
 	if (ret < 0) {
 		set_write_error(job, &werr);
 		goto out_cur;

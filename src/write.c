@@ -53,49 +53,217 @@ static int
 set_error(struct pcb_write_error *err, int errnum, const char *path,
     const char *path2)
 {
+	err->message = NULL;
 	err->errnum = errnum;
 	err->path = path ? strdup(path) : NULL;
 	err->path2 = path2 ? strdup(path2) : NULL;
 	return errnum;
 }
 
-/* os.makedirs(dir): parents first, an existing directory is not an error. */
+/*
+ * The way to a .pyc's directory, walked one name at a time from "/" or
+ * ".", each directory opened O_PATH|O_NOFOLLOW relative to the last, so that
+ * the temp file and the rename land in the directory that was checked, even
+ * if names are swapped meanwhile.  Missing directories are made on the way,
+ * as os.makedirs makes them.  A symbolic link is followed by reading it and
+ * walking its target; run as root, only a link owned by root is followed
+ * (SPEC 6): another user's link could point root's write at any file.
+ */
+struct walk {
+	const char *path; /* the directory as given, for messages */
+	size_t shown;     /* how much of it a failure names */
+	const char *last; /* the path a failure past the end names */
+	unsigned links;   /* symbolic links followed */
+	struct pcb_write_error *err;
+};
+
+/* Symbolic links followed on one way, at most (Linux's own limit). */
+#define MAX_LINKS 40
+
 static int
-makedirs(char *dir, struct pcb_write_error *err)
+walk_fail(struct walk *w, int errnum)
 {
-	struct stat st;
-	char *slash;
+	char *p;
+
+	if (w->shown == (size_t)-1)
+		return set_error(w->err, errnum, w->last, NULL);
+	p = strndup(w->path, w->shown);
+	set_error(w->err, errnum, p, NULL);
+	free(p);
+	return errnum;
+}
+
+static int walk_names(struct walk *w, int fd, const char *p, size_t len,
+    int top);
+
+/*
+ * openat for the walk: the fd is counted as briefly open, and a shortage
+ * of descriptors is waited out (fds.h); the walk holds one fd meanwhile.
+ */
+static int
+walk_open(int fd, const char *name, int flags)
+{
+	unsigned tries = 0;
 	int ret;
 
-	/* os.path.split: the head loses its trailing slashes, unless all slashes. */
-	slash = strrchr(dir, '/');
-	if (slash != NULL && slash[1] != '\0') {
-		char *end = slash;
+	while (
+	    (ret = pcb_fds_opened(openat(fd, name, flags | O_CLOEXEC))) < 0 &&
+	    pcb_fds_wait(errno, 1, &tries))
+		;
+	return ret;
+}
 
-		while (end > dir && end[-1] == '/')
-			end--;
-		if (end > dir) {
-			char save = *end;
+/* Refuses another user's symbolic link, run as root (SPEC 6). */
+static int
+walk_refuse(struct walk *w, const struct stat *link)
+{
+	char *p = strndup(w->path, w->shown);
 
-			*end = '\0';
-			if (stat(dir, &st) < 0) {
-				ret = makedirs(dir, err);
-				if (ret < 0 && ret != -EEXIST) {
-					*end = save;
-					return ret;
-				}
-			}
-			*end = save;
+	if (p == NULL ||
+	    asprintf(&w->err->message,
+		"not following the symbolic link %s: it belongs to user %u, "
+		"and a run as root follows only root's links on the way to "
+		"a .pyc",
+		p, (unsigned)link->st_uid) < 0)
+		w->err->message = NULL;
+	free(p);
+	w->err->errnum = -EPERM;
+	return -EPERM;
+}
+
+/*
+ * One step from directory fd to its entry name: opened, made if missing,
+ * or, a symbolic link, walked.  after: how much of the directory as given
+ * a failure names if name is no directory (os.makedirs fails making the
+ * next name; with none, the temp file fails: (size_t)-1).  Returns the new
+ * directory's fd, or a negative errno with w->err set.
+ */
+static int
+walk_step(struct walk *w, int fd, const char *name, size_t after)
+{
+	struct stat st;
+	char *target;
+	ssize_t n;
+	int next, lfd;
+
+	next = walk_open(fd, name, O_PATH | O_DIRECTORY | O_NOFOLLOW);
+	if (next < 0 && errno == ENOENT) {
+		if (mkdirat(fd, name, 0777) < 0 && errno != EEXIST)
+			return walk_fail(w, -errno);
+		next = walk_open(fd, name, O_PATH | O_DIRECTORY | O_NOFOLLOW);
+	}
+	if (next >= 0)
+		return next;
+	if (errno != ENOTDIR && errno != ELOOP)
+		return walk_fail(w, -errno);
+
+	/* The link itself, so that its owner and its target are one file's. */
+	if ((lfd = walk_open(fd, name, O_PATH | O_NOFOLLOW)) < 0)
+		return walk_fail(w, -errno);
+	if (fstat(lfd, &st) < 0 || !S_ISLNK(st.st_mode)) {
+		pcb_fds_close(lfd);
+		w->shown = after;
+		return walk_fail(w, -ENOTDIR);
+	}
+	if (geteuid() == 0 && st.st_uid != 0) {
+		pcb_fds_close(lfd);
+		return walk_refuse(w, &st);
+	}
+	if (++w->links > MAX_LINKS || (target = malloc(PATH_MAX)) == NULL) {
+		pcb_fds_close(lfd);
+		return walk_fail(w, w->links > MAX_LINKS ? -ELOOP : -ENOMEM);
+	}
+	n = readlinkat(lfd, "", target, PATH_MAX);
+	pcb_fds_close(lfd);
+	if (n < 0 || n == PATH_MAX) {
+		free(target);
+		return walk_fail(w, n < 0 ? -errno : -ENAMETOOLONG);
+	}
+	if (target[0] == '/')
+		next = walk_open(AT_FDCWD, "/", O_PATH | O_DIRECTORY);
+	else
+		next = walk_open(fd, ".", O_PATH | O_DIRECTORY);
+	if (next < 0) {
+		free(target);
+		return walk_fail(w, -errno);
+	}
+	next = walk_names(w, next, target, (size_t)n, 0);
+	free(target);
+	return next;
+}
+
+/*
+ * Walks the names of p (len bytes) from directory fd, which it takes.
+ * top: p is the directory as given (a failure names it up to that name),
+ * not a link's target (a failure names the link).  Returns the last
+ * directory's fd, or a negative errno with w->err set.
+ */
+static int
+walk_names(struct walk *w, int fd, const char *p, size_t len, int top)
+{
+	char name[NAME_MAX + 1];
+	size_t i = 0;
+
+	while (i < len) {
+		size_t j = i, k, n, after;
+		int next;
+
+		while (j < len && p[j] != '/')
+			j++;
+		n = j - i;
+		if (n == 0 || (n == 1 && p[i] == '.')) {
+			i = j + 1;
+			continue;
 		}
-		if (strcmp(slash + 1, ".") == 0)
-			return 0;
+		/* The end of the next name, for walk_step's after. */
+		for (k = j; k < len && p[k] == '/'; k++)
+			;
+		while (k < len && p[k] != '/')
+			k++;
+		after = (size_t)-1;
+		if (!top)
+			after = w->shown;
+		else if (k > j)
+			after = (size_t)(p + k - w->path);
+		if (top)
+			w->shown = (size_t)(p + j - w->path);
+		/*
+		 * os.makedirs makes the directories it can name, and fails
+		 * at the first name as long as PATH_MAX.
+		 */
+		if (n > NAME_MAX || (top && w->shown >= PATH_MAX)) {
+			pcb_fds_close(fd);
+			return walk_fail(w, -ENAMETOOLONG);
+		}
+		memcpy(name, p + i, n);
+		name[n] = '\0';
+		next = walk_step(w, fd, name, after);
+		pcb_fds_close(fd);
+		if (next < 0)
+			return next;
+		fd = next;
+		i = j + 1;
 	}
-	if (mkdir(dir, 0777) < 0) {
-		if (errno == EEXIST)
-			return -EEXIST;
-		return set_error(err, -errno, dir, NULL);
+	return fd;
+}
+
+int
+pcb_write_open_dir(const char *cfile, const char *last, const char **base,
+    struct pcb_write_error *err)
+{
+	const char *slash = strrchr(cfile, '/');
+	struct walk w = { .path = cfile, .last = last, .err = err };
+	size_t len = slash ? (size_t)(slash - cfile) : 0;
+	int fd;
+
+	*base = slash ? slash + 1 : cfile;
+	fd = walk_open(AT_FDCWD, cfile[0] == '/' ? "/" : ".",
+	    O_PATH | O_DIRECTORY);
+	if (fd < 0) {
+		w.shown = len;
+		return walk_fail(&w, -errno);
 	}
-	return 0;
+	return walk_names(&w, fd, cfile, len, 1);
 }
 
 static uint64_t
@@ -173,31 +341,30 @@ pcb_write_pyc(const char *cfile, const void *head, size_t headlen,
 	/* importlib's _calc_mode: the source's mode plus owner write. */
 	mode_t mode = ((source_mode ? source_mode : 0666) | 0200) & 0666;
 	size_t n = strlen(cfile) + 32;
-	char *tmp = malloc(n), *dir = NULL;
-	const char *slash;
+	char *tmp = malloc(n);
+	const char *base, *tmp_base;
 	unsigned waits = 0;
-	int fd = -1, ret, tries;
+	int dir, fd = -1, ret, tries;
 
 	if (tmp == NULL)
 		return set_error(err, -ENOMEM, NULL, NULL);
-
-	slash = strrchr(cfile, '/');
-	if (slash != NULL && slash != cfile) {
-		if ((dir = strndup(cfile, (size_t)(slash - cfile))) == NULL) {
-			ret = set_error(err, -ENOMEM, NULL, NULL);
-			goto out;
-		}
-		ret = makedirs(dir, err);
-		if (ret < 0 && ret != -EEXIST)
-			goto out;
+	temp_name(tmp, n, cfile);
+	if ((dir = pcb_write_open_dir(cfile, tmp, &base, err)) < 0) {
+		free(tmp);
+		return dir;
 	}
-
 	for (tries = 0; tries < 100; tries++) {
-		temp_name(tmp, n, cfile);
-		fd = pcb_fds_opened(open(tmp,
+		if (tries > 0)
+			temp_name(tmp, n, cfile);
+		tmp_base = tmp + (base - cfile);
+		if (strlen(tmp) >= PATH_MAX) {
+			errno = ENAMETOOLONG; /* as open(2) would say */
+			break;
+		}
+		fd = pcb_fds_opened(openat(dir, tmp_base,
 		    O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
 		    mode));
-		if (fd < 0 && pcb_fds_wait(errno, 0, &waits)) {
+		if (fd < 0 && pcb_fds_wait(errno, 1, &waits)) {
 			tries--;
 			continue;
 		}
@@ -215,7 +382,7 @@ pcb_write_pyc(const char *cfile, const void *head, size_t headlen,
 		set_error(err, ret, NULL, NULL);
 		goto err_after_open;
 	}
-	if (rename(tmp, cfile) < 0) {
+	if (renameat(dir, tmp_base, dir, base) < 0) {
 		ret = set_error(err, -errno, tmp, cfile);
 		goto err_after_open;
 	}
@@ -223,9 +390,9 @@ pcb_write_pyc(const char *cfile, const void *head, size_t headlen,
 	goto out;
 
 err_after_open:
-	unlink(tmp);
+	unlinkat(dir, tmp_base, 0);
 out:
-	free(dir);
+	pcb_fds_close(dir);
 	free(tmp);
 	return ret;
 }
