@@ -124,6 +124,13 @@ pcb_backend_thread_stack(const struct pcb_backend *be, unsigned py_minor)
 
 	if (be->ops == &pcb_backend_proc_ops)
 		return (size_t)512 << 10;
+	/*
+	 * Under an address-space limit (ulimit -v) a stack's reservation
+	 * counts whole: the main thread's usual 8 MiB leaves the compiler
+	 * more of the limit (py_compile compiles on such a stack).
+	 */
+	if (getrlimit(RLIMIT_AS, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY)
+		return (size_t)8 << 20;
 
 	/* An unlimited main stack has no size to copy: the old default. */
 	if (py_minor < 14 || getrlimit(RLIMIT_STACK, &rl) < 0 ||

@@ -356,7 +356,8 @@ size_threadpool(size_t nworkers, char **cause)
 	return 0;
 
 err:
-	if (asprintf(cause, "cannot start a reading thread: %s",
+	if (asprintf(cause,
+		"cannot start a reading thread: %s (ulimit -u or -v?)",
 		uv_strerror(errnum)) < 0)
 		*cause = NULL;
 	return errnum;
@@ -528,7 +529,8 @@ engine_start_workers(struct engine *eng, char **cause)
 		w->index = i;
 		if ((ret = start_worker(eng, w)) < 0) {
 			free(*cause);
-			if (asprintf(cause, "cannot start a worker thread: %s",
+			if (asprintf(cause,
+				"cannot start a worker thread: %s (ulimit -u or -v?)",
 				uv_strerror(ret)) < 0)
 				*cause = NULL;
 			break;
