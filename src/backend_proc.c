@@ -185,7 +185,7 @@ spawn_waiting(struct proc_compiler *c)
 	unsigned tries = 0;
 	int ret;
 
-	while ((ret = spawn(c)) < 0 && pcb_fds_wait(-ret, 0, &tries))
+	while ((ret = spawn(c)) < 0 && pcb_fds_wait(-ret, &tries))
 		;
 	return ret;
 }

@@ -13,8 +13,9 @@
 
 #include "fds.h"
 
-/* Sources and temp files open now, over every thread. */
+/* Sources, temp files and directories open now: all threads', this one's. */
 static unsigned open_now;
+static __thread unsigned open_here;
 
 /* Writes take turns (set before any thread writes). */
 static int turns;
@@ -37,8 +38,10 @@ pcb_fds_room(void)
 	DIR *d;
 
 	if (getrlimit(RLIMIT_NOFILE, &rl) < 0 || rl.rlim_cur == RLIM_INFINITY ||
-	    rl.rlim_cur > 4096 || (d = opendir("/proc/self/fd")) == NULL)
+	    rl.rlim_cur > 4096)
 		return PCB_FDS_PLENTY;
+	if ((d = opendir("/proc/self/fd")) == NULL)
+		return errno == EMFILE || errno == ENFILE ? 0 : PCB_FDS_PLENTY;
 	while ((e = readdir(d)) != NULL)
 		if (e->d_name[0] != '.')
 			used++;
@@ -69,8 +72,10 @@ pcb_fds_turn(int take)
 int
 pcb_fds_opened(int fd)
 {
-	if (fd >= 0)
+	if (fd >= 0) {
 		__atomic_add_fetch(&open_now, 1, __ATOMIC_RELAXED);
+		open_here++;
+	}
 	return fd;
 }
 
@@ -80,11 +85,12 @@ pcb_fds_close(int fd)
 	int ret = close(fd);
 
 	__atomic_sub_fetch(&open_now, 1, __ATOMIC_RELAXED);
+	open_here--;
 	return ret;
 }
 
 int
-pcb_fds_wait(int errnum, unsigned mine, unsigned *tries)
+pcb_fds_wait(int errnum, unsigned *tries)
 {
 	struct timespec ts = { 0, WAIT_NS };
 
@@ -96,7 +102,7 @@ pcb_fds_wait(int errnum, unsigned mine, unsigned *tries)
 	 * None of ours open: Python's own (an interpreter importing) may close
 	 * soon, so wait a little, once; not again if that was in vain.
 	 */
-	if (__atomic_load_n(&open_now, __ATOMIC_RELAXED) <= mine) {
+	if (__atomic_load_n(&open_now, __ATOMIC_RELAXED) <= open_here) {
 		if (__atomic_load_n(&in_vain, __ATOMIC_RELAXED))
 			return 0;
 		if (*tries >= SHORT_TRIES) {

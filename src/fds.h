@@ -10,7 +10,8 @@
 
 /*
  * How many more files this process may open (ulimit -n), as far as
- * /proc/self/fd tells; PCB_FDS_PLENTY if it cannot tell or there are more.
+ * /proc/self/fd tells (0 if it cannot be opened for want of one);
+ * PCB_FDS_PLENTY if it cannot tell or there are more.
  * A run needs PCB_FDS_LEAST (libuv's and Python's own, one source, one
  * temp file).
  */
@@ -36,10 +37,10 @@ int pcb_fds_close(int fd);
 /*
  * After a failed open, given its errno: 1 to try again (it waited 1 ms for
  * an fd to close), 0 to give up: another error; about 10 s of waits; or
- * 0.2 s of waits while none of the counted fds but the caller's own `mine`
- * was open (Python's own files may close meanwhile), and at once after such
- * a wait was once in vain.  *tries starts at 0.
+ * 0.2 s of waits while none of the counted fds but this thread's own was
+ * open (Python's own files may close meanwhile), and at once after such a
+ * wait was once in vain.  *tries starts at 0.
  */
-int pcb_fds_wait(int errnum, unsigned mine, unsigned *tries);
+int pcb_fds_wait(int errnum, unsigned *tries);
 
 #endif

@@ -25,6 +25,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <uv.h>
@@ -323,8 +324,9 @@ size_threadpool(size_t nworkers, char **cause)
 	char buf[32];
 	size_t n = nworkers < 4 ? 4 : nworkers, want;
 	struct rlimit rl;
+	struct timespec ms = { 0, 1000000 };
 	uv_thread_t t;
-	int errnum, limited = 0;
+	int errnum, limited = 0, tries;
 
 	if (n > 128)
 		n = 128;
@@ -342,12 +344,23 @@ size_threadpool(size_t nworkers, char **cause)
 
 		if (room == 0)
 			goto err;
+		/*
+		 * One short of the room: a joined thread may still count
+		 * against the limit for a moment.
+		 */
 		if (room < want) {
 			limited = 1;
-			n = room > 2 * nworkers ? room - 2 * nworkers : 1;
+			n = room > 2 * nworkers + 1 ? room - 2 * nworkers - 1 :
+						      1;
 		}
 	}
-	if ((errnum = start_waiting(&t, UV_POOL_STACK, NULL)) < 0)
+	/* For the same reason, a thread that would not start is tried again. */
+	for (tries = 0;
+	     (errnum = start_waiting(&t, UV_POOL_STACK, NULL)) == UV_EAGAIN &&
+	     limited && tries < 100;
+	     tries++)
+		nanosleep(&ms, NULL);
+	if (errnum < 0)
 		goto err;
 	uv_thread_join(&t);
 	/* A limit wins over the environment; else the user's choice stands. */

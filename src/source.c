@@ -117,7 +117,7 @@ pcb_source_read(const struct pcb_source_cfg *cfg, struct pcb_job *job)
 
 	while (
 	    (fd = pcb_fds_opened(open(job->path, O_RDONLY | O_CLOEXEC))) < 0 &&
-	    pcb_fds_wait(errno, 0, &tries))
+	    pcb_fds_wait(errno, &tries))
 		;
 	if (fd < 0) {
 		ret = -errno;

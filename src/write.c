@@ -13,11 +13,13 @@
 #include <fcntl.h>
 #include <inttypes.h>
 #include <limits.h>
+#include <linux/magic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <sys/uio.h>
 #include <time.h>
 #include <unistd.h>
@@ -65,15 +67,18 @@ set_error(struct pcb_write_error *err, int errnum, const char *path,
  * ".", each directory opened O_PATH|O_NOFOLLOW relative to the last, so that
  * the temp file and the rename land in the directory that was checked, even
  * if names are swapped meanwhile.  Missing directories are made on the way,
- * as os.makedirs makes them.  A symbolic link is followed by reading it and
- * walking its target; run as root, only a link owned by root is followed
- * (SPEC 6): another user's link could point root's write at any file.
+ * as os.makedirs makes them (not within a link's target, as it does not).
+ * A symbolic link is followed by reading it and walking its target (the
+ * kernel follows /proc's); run as root, only a link root owns in a
+ * directory root owns (walk_may_follow): another user's link could point
+ * root's write at any file.
  */
 struct walk {
 	const char *path; /* the directory as given, for messages */
 	size_t shown;     /* how much of it a failure names */
 	const char *last; /* the path a failure past the end names */
 	unsigned links;   /* symbolic links followed */
+	unsigned depth;   /* within how many links' targets */
 	struct pcb_write_error *err;
 };
 
@@ -85,7 +90,11 @@ walk_fail(struct walk *w, int errnum)
 {
 	char *p;
 
-	if (w->shown == (size_t)-1)
+	/*
+	 * Within a link's target py_compile makes no directory: the temp
+	 * file's open fails.
+	 */
+	if (w->shown == (size_t)-1 || w->depth > 0)
 		return set_error(w->err, errnum, w->last, NULL);
 	p = strndup(w->path, w->shown);
 	set_error(w->err, errnum, p, NULL);
@@ -108,23 +117,37 @@ walk_open(int fd, const char *name, int flags)
 
 	while (
 	    (ret = pcb_fds_opened(openat(fd, name, flags | O_CLOEXEC))) < 0 &&
-	    pcb_fds_wait(errno, 1, &tries))
+	    pcb_fds_wait(errno, &tries))
 		;
 	return ret;
 }
 
-/* Refuses another user's symbolic link, run as root (SPEC 6). */
+/*
+ * Run as root, a symbolic link is followed only if root owns both it and the
+ * directory holding it (dir: that directory's fd): another user could point
+ * it, or move one of root's links into a directory of theirs (SPEC 6).
+ * Returns 0, or -EPERM with the message set.
+ */
 static int
-walk_refuse(struct walk *w, const struct stat *link)
+walk_may_follow(struct walk *w, int dir, const char *name,
+    const struct stat *link)
 {
-	char *p = strndup(w->path, w->shown);
+	struct stat d;
+	uid_t owner = link->st_uid;
+	char *p;
 
+	if (geteuid() != 0)
+		return 0;
+	if (owner == 0 && fstat(dir, &d) == 0 && d.st_uid == 0)
+		return 0;
+	p = w->depth > 0 ? strdup(name) : strndup(w->path, w->shown);
 	if (p == NULL ||
 	    asprintf(&w->err->message,
-		"not following the symbolic link %s: it belongs to user %u, "
-		"and a run as root follows only root's links on the way to "
-		"a .pyc",
-		p, (unsigned)link->st_uid) < 0)
+		"not following the symbolic link %s: %s belongs to user %u, "
+		"and a run as root follows only links that root owns, in "
+		"directories root owns, on the way to a .pyc",
+		p, owner != 0 ? "it" : "its directory",
+		owner != 0 ? (unsigned)owner : (unsigned)d.st_uid) < 0)
 		w->err->message = NULL;
 	free(p);
 	w->err->errnum = -EPERM;
@@ -141,13 +164,14 @@ walk_refuse(struct walk *w, const struct stat *link)
 static int
 walk_step(struct walk *w, int fd, const char *name, size_t after)
 {
+	struct statfs fs;
 	struct stat st;
 	char *target;
 	ssize_t n;
-	int next, lfd;
+	int next, lfd, ret;
 
 	next = walk_open(fd, name, O_PATH | O_DIRECTORY | O_NOFOLLOW);
-	if (next < 0 && errno == ENOENT) {
+	if (next < 0 && errno == ENOENT && w->depth == 0) {
 		if (mkdirat(fd, name, 0777) < 0 && errno != EEXIST)
 			return walk_fail(w, -errno);
 		next = walk_open(fd, name, O_PATH | O_DIRECTORY | O_NOFOLLOW);
@@ -165,9 +189,18 @@ walk_step(struct walk *w, int fd, const char *name, size_t after)
 		w->shown = after;
 		return walk_fail(w, -ENOTDIR);
 	}
-	if (geteuid() == 0 && st.st_uid != 0) {
+	if ((ret = walk_may_follow(w, fd, name, &st)) < 0) {
 		pcb_fds_close(lfd);
-		return walk_refuse(w, &st);
+		return ret;
+	}
+	/*
+	 * /proc's links (a process's root, cwd, fds) lead to the object, not
+	 * to their text: the kernel follows them.
+	 */
+	if (fstatfs(lfd, &fs) == 0 && fs.f_type == PROC_SUPER_MAGIC) {
+		pcb_fds_close(lfd);
+		next = walk_open(fd, name, O_PATH | O_DIRECTORY);
+		return next >= 0 ? next : walk_fail(w, -errno);
 	}
 	if (++w->links > MAX_LINKS || (target = malloc(PATH_MAX)) == NULL) {
 		pcb_fds_close(lfd);
@@ -187,7 +220,9 @@ walk_step(struct walk *w, int fd, const char *name, size_t after)
 		free(target);
 		return walk_fail(w, -errno);
 	}
+	w->depth++;
 	next = walk_names(w, next, target, (size_t)n, 0);
+	w->depth--;
 	free(target);
 	return next;
 }
@@ -364,7 +399,7 @@ pcb_write_pyc(const char *cfile, const void *head, size_t headlen,
 		fd = pcb_fds_opened(openat(dir, tmp_base,
 		    O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
 		    mode));
-		if (fd < 0 && pcb_fds_wait(errno, 1, &waits)) {
+		if (fd < 0 && pcb_fds_wait(errno, &waits)) {
 			tries--;
 			continue;
 		}

@@ -37,10 +37,10 @@ int pcb_write_all(int fd, const void *head, size_t headlen, const void *body,
 /*
  * Opens the directory cfile goes in (O_PATH), making missing ones as
  * os.makedirs does, without following a symbolic link through a path
- * (links are read and walked; as root, only root's: SPEC 6).  *base: the
- * file name within it (in cfile).  last: the path to name if a failure lies
- * past the directory (the temp file's).  Returns the fd, or a negative errno
- * with *err filled.
+ * (links are read and walked; as root, only those root owns in directories
+ * root owns: SPEC 6).  *base: the file name within it (in cfile).  last:
+ * the path to name if a failure lies past the directory (the temp file's).
+ * Returns the fd, or a negative errno with *err filled.
  */
 int pcb_write_open_dir(const char *cfile, const char *last, const char **base,
     struct pcb_write_error *err);
