@@ -283,7 +283,8 @@ fi
 # Down to 11 descriptors every file compiles, at any -j (there, files failed
 # with EMFILE before; at -j2, 3.11's worker processes would not start); with
 # 6 (py_compile's least), too few for libuv's and Python's own, the run says
-# so, exit 2.  ulimit -u
+# so, exit 2.  The default backend: worker processes named by the user (CI's
+# processes pass sets PYCOMPILE_BATCH_BACKEND) are not replaced.  ulimit -u
 # counts threads: as nobody, with 4 (libuv aborted, exit 134; then
 # "cannot start a worker thread", exit 2), 5 and 8 every file compiles,
 # with 2 a message and exit 2.
@@ -317,12 +318,12 @@ if [ $plain_build = yes ] && command -v prlimit >/dev/null; then
 	bad=
 	for n in 11 12 16 24; do
 		for j in 1 2 4; do
-			limited n$n-j$j "" --nofile=$n -j$j
+			limited n$n-j$j "" --nofile=$n -j$j --backend=auto
 			[ $rc = 0 ] && [ $same = yes ] || bad="$bad n=$n,j=$j:rc$rc,same=$same:$(head -c 80 "$W/fd/err")"
 		done
 	done
 	check "ulimit -n 11, 12, 16, 24 at -j1, -j2, -j4: every file compiled, as without a limit${bad:+ (not:$bad)}" [ -z "$bad" ]
-	limited n6 "" --nofile=6 -j2
+	limited n6 "" --nofile=6 -j2 --backend=auto
 	stray=$(find "$W/fd/n6" -name '*.pyc*' | wc -l)
 	check "ulimit -n 6: exit $rc, '$(head -c 80 "$W/fd/err")', $stray files written" \
 	    [ "$rc" = 2 -a "$stray" = 0 ] && grep -q "too few file descriptors" "$W/fd/err"
