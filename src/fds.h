@@ -12,11 +12,13 @@
  * How many more files this process may open (ulimit -n), as far as
  * /proc/self/fd tells (0 if it cannot be opened for want of one);
  * PCB_FDS_PLENTY if it cannot tell or there are more.
- * A run needs PCB_FDS_LEAST (libuv's and Python's own, one source, one
- * temp file).
+ * A run needs PCB_FDS_LEAST before it starts (libuv's and Python's own,
+ * one source, one temp file), and PCB_FDS_WRITE once Python has started (a
+ * directory and the next one, or its temp file).
  */
 #define PCB_FDS_PLENTY 64
 #define PCB_FDS_LEAST 8
+#define PCB_FDS_WRITE 2
 long pcb_fds_room(void);
 
 /*

@@ -584,6 +584,16 @@ pcb_jobs_run(const struct pcb_options *opt, const char *argv0, char **paths,
 		goto out;
 	if ((ret = engine_start_backend(eng, argv0, cause)) < 0)
 		goto out_backend;
+	/* Python keeps files of its own: a write needs two more. */
+	if (pcb_fds_room() < PCB_FDS_WRITE) {
+		if (asprintf(cause,
+			"too few file descriptors (ulimit -n): Python "
+			"started, and %d free are needed to write",
+			PCB_FDS_WRITE) < 0)
+			*cause = NULL;
+		ret = -EMFILE;
+		goto out_workers;
+	}
 
 	/*
 	 * Reading starts first, so that it overlaps the compilers' start;

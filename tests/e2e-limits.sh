@@ -280,8 +280,9 @@ fi
 # --- few file descriptors (ulimit -n), few processes (ulimit -u) --------------
 # 40 files, each run on a fresh copy of one tree (same mtimes): the .pyc files
 # must be those of a run without limits, byte for byte, with nothing stray.
-# Down to 11 descriptors every file compiles, at any -j (there, files failed
-# with EMFILE before; at -j2, 3.11's worker processes would not start); with
+# Down to 12 descriptors every file compiles, at any -j, and down to 11 with
+# pyenv's Pythons (there, files failed with EMFILE before; at -j2, 3.11's
+# worker processes would not start); with
 # 6 (py_compile's least), too few for libuv's and Python's own, the run says
 # so, exit 2.  The default backend: worker processes named by the user (CI's
 # processes pass sets PYCOMPILE_BATCH_BACKEND) are not replaced.  ulimit -u
@@ -319,10 +320,15 @@ if [ $plain_build = yes ] && command -v prlimit >/dev/null; then
 	for n in 11 12 16 24; do
 		for j in 1 2 4; do
 			limited n$n-j$j "" --nofile=$n -j$j --backend=auto
-			[ $rc = 0 ] && [ $same = yes ] || bad="$bad n=$n,j=$j:rc$rc,same=$same:$(head -c 80 "$W/fd/err")"
+			[ $rc = 0 ] && [ $same = yes ] && continue
+			# At 11, a Python that keeps more files of its own (Debian's)
+			# leaves too few: said so before anything is written.
+			[ $n = 11 ] && [ $rc = 2 ] && grep -q "too few file descriptors" "$W/fd/err" &&
+			    [ -z "$(find "$W/fd/n$n-j$j" -name '*.pyc*')" ] && continue
+			bad="$bad n=$n,j=$j:rc$rc,same=$same:$(head -c 80 "$W/fd/err")"
 		done
 	done
-	check "ulimit -n 11, 12, 16, 24 at -j1, -j2, -j4: every file compiled, as without a limit${bad:+ (not:$bad)}" [ -z "$bad" ]
+	check "ulimit -n 11 (or exit 2, too few), 12, 16, 24 at -j1, -j2, -j4: every file compiled, as without a limit${bad:+ (not:$bad)}" [ -z "$bad" ]
 	limited n6 "" --nofile=6 -j2 --backend=auto
 	stray=$(find "$W/fd/n6" -name '*.pyc*' | wc -l)
 	check "ulimit -n 6: exit $rc, '$(head -c 80 "$W/fd/err")', $stray files written" \
