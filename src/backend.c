@@ -81,11 +81,10 @@ pcb_backend_open(const struct pcb_backend_cfg *cfg, struct pcb_runtime *rt,
 	if (pcb_backend_resolve(cfg->kind, cfg->jobs, cfg->timeout) ==
 	    PCB_BACKEND_PROCESSES) {
 		be->ops = &pcb_backend_proc_ops;
-		if (pcb_fds_room() < PCB_FDS_LEAST + 4 * (long)cfg->jobs)
+		if (gives_way(cfg, -EMFILE) &&
+		    pcb_fds_room() < PCB_FDS_LEAST + 4 * (long)cfg->jobs)
 			ret = -EMFILE;
-		if (ret < 0 && !gives_way(cfg, ret))
-			ret = 0; /* asked for: let it try */
-		if (ret == 0)
+		else
 			ret = be->ops->open(cfg, rt, &be->state, cause);
 		if (ret < 0 && gives_way(cfg, ret)) {
 			free(*cause);

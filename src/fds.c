@@ -6,6 +6,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <sys/resource.h>
 #include <time.h>
@@ -70,7 +71,17 @@ pcb_fds_turn(int take)
 }
 
 int
-pcb_fds_opened(int fd)
+pcb_fds_close(int fd)
+{
+	int ret = close(fd);
+
+	__atomic_sub_fetch(&open_now, 1, __ATOMIC_RELAXED);
+	open_here--;
+	return ret;
+}
+
+static int
+counted(int fd)
 {
 	if (fd >= 0) {
 		__atomic_add_fetch(&open_now, 1, __ATOMIC_RELAXED);
@@ -80,13 +91,15 @@ pcb_fds_opened(int fd)
 }
 
 int
-pcb_fds_close(int fd)
+pcb_fds_openat(int dir, const char *path, int flags, mode_t mode)
 {
-	int ret = close(fd);
+	unsigned tries = 0;
+	int fd;
 
-	__atomic_sub_fetch(&open_now, 1, __ATOMIC_RELAXED);
-	open_here--;
-	return ret;
+	while ((fd = counted(openat(dir, path, flags, mode))) < 0 &&
+	    pcb_fds_wait(errno, &tries))
+		;
+	return fd;
 }
 
 int

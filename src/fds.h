@@ -8,6 +8,8 @@
 #ifndef PCB_FDS_H
 #define PCB_FDS_H
 
+#include <sys/types.h>
+
 /*
  * How many more files this process may open (ulimit -n), as far as
  * /proc/self/fd tells (0 if it cannot be opened for want of one);
@@ -30,14 +32,17 @@ long pcb_fds_room(void);
 void pcb_fds_take_turns(void);
 void pcb_fds_turn(int take);
 
-/* Counts an fd from open(2) if valid; returns it. */
-int pcb_fds_opened(int fd);
+/*
+ * openat(2), the fd counted, a shortage of descriptors waited out
+ * (pcb_fds_wait).  Returns the fd, or -1 with errno set.
+ */
+int pcb_fds_openat(int dir, const char *path, int flags, mode_t mode);
 
 /* Closes a counted fd; returns close(2)'s result. */
 int pcb_fds_close(int fd);
 
 /*
- * After a failed open, given its errno: 1 to try again (it waited 1 ms for
+ * After a failed open (or spawn), given its errno: 1 to try again (it waited 1 ms for
  * an fd to close), 0 to give up: another error; about 10 s of waits; or
  * 0.2 s of waits while none of the counted fds but this thread's own was
  * open (Python's own files may close meanwhile), and at once after such a

@@ -105,7 +105,6 @@ int
 pcb_source_read(const struct pcb_source_cfg *cfg, struct pcb_job *job)
 {
 	struct stat st;
-	unsigned tries = 0;
 	int fd, ret;
 
 	/* Later levels' targets are checked just before they are written. */
@@ -115,10 +114,7 @@ pcb_source_read(const struct pcb_source_cfg *cfg, struct pcb_job *job)
 		goto err;
 	}
 
-	while (
-	    (fd = pcb_fds_opened(open(job->path, O_RDONLY | O_CLOEXEC))) < 0 &&
-	    pcb_fds_wait(errno, &tries))
-		;
+	fd = pcb_fds_openat(AT_FDCWD, job->path, O_RDONLY | O_CLOEXEC, 0);
 	if (fd < 0) {
 		ret = -errno;
 		goto err_path;

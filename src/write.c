@@ -112,14 +112,7 @@ static int walk_names(struct walk *w, int fd, const char *p, size_t len,
 static int
 walk_open(int fd, const char *name, int flags)
 {
-	unsigned tries = 0;
-	int ret;
-
-	while (
-	    (ret = pcb_fds_opened(openat(fd, name, flags | O_CLOEXEC))) < 0 &&
-	    pcb_fds_wait(errno, &tries))
-		;
-	return ret;
+	return pcb_fds_openat(fd, name, flags | O_CLOEXEC, 0);
 }
 
 /*
@@ -378,7 +371,6 @@ pcb_write_pyc(const char *cfile, const void *head, size_t headlen,
 	size_t n = strlen(cfile) + 32;
 	char *tmp = malloc(n);
 	const char *base, *tmp_base;
-	unsigned waits = 0;
 	int dir, fd = -1, ret, tries;
 
 	if (tmp == NULL)
@@ -396,13 +388,8 @@ pcb_write_pyc(const char *cfile, const void *head, size_t headlen,
 			errno = ENAMETOOLONG; /* as open(2) would say */
 			break;
 		}
-		fd = pcb_fds_opened(openat(dir, tmp_base,
-		    O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
-		    mode));
-		if (fd < 0 && pcb_fds_wait(errno, &waits)) {
-			tries--;
-			continue;
-		}
+		fd = pcb_fds_openat(dir, tmp_base,
+		    O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode);
 		if (fd >= 0 || errno != EEXIST)
 			break;
 	}
