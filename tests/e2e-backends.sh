@@ -160,6 +160,7 @@ rc=$?
 set -e
 check "a worker killed while idle: exit $rc (want 0), nothing failed $(head -1 err)" \
     sh -c '[ "$1" = 0 ] && [ -f "$2" ] && [ -f "$3" ]' - "$rc" "$(cache_of fifo.py)" "$(cache_of after2.py)"
+[ "$rc" = 0 ] || note <err
 rm -f fifo.py
 
 # A run killed outright takes its workers with it.
