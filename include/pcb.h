@@ -95,7 +95,8 @@ struct pcb_options {
 	int verbose;
 	int null_list; /* -0: the stdin list is NUL-separated */
 	int hardlink_dupes;
-	int incremental;                          /* -u */
+	int compile_every_level; /* never share a level's code (levels.h) */
+	int incremental;         /* -u */
 	const char *ddir, *stripdir, *prependdir; /* -d, -s, -p (argv) */
 	struct pcb_exclude *exclude;              /* -x, owned, or NULL */
 	const char *report_path;                  /* --report, or NULL */
@@ -140,6 +141,7 @@ struct pcb_job {
 
 	/* The pipeline (pipeline.c), which also frees source. */
 	char *warnings; /* what the compiler warned, printed first (owned) */
+	size_t levels_shared; /* levels written without a compile (levels.h) */
 	/* SKIPPED by the read stage (-u), else COMPILED or FAILED by the
 	 * pipeline; PENDING when no worker took the job through it. */
 	enum pcb_status status;

@@ -27,6 +27,7 @@ enum {
 	OPT_FAIL_FAST,
 	OPT_REPRODUCIBLE,
 	OPT_HARDLINK_DUPES,
+	OPT_COMPILE_EVERY_LEVEL,
 	OPT_REPORT,
 	OPT_PROGRESS,
 	OPT_BACKEND,
@@ -42,6 +43,7 @@ static const struct option long_options[] = {
 	{ "fail-fast", no_argument, NULL, OPT_FAIL_FAST },
 	{ "reproducible", no_argument, NULL, OPT_REPRODUCIBLE },
 	{ "hardlink-dupes", no_argument, NULL, OPT_HARDLINK_DUPES },
+	{ "compile-every-level", no_argument, NULL, OPT_COMPILE_EVERY_LEVEL },
 	{ "incremental", no_argument, NULL, 'u' },
 	{ "report", required_argument, NULL, OPT_REPORT },
 	{ "progress", required_argument, NULL, OPT_PROGRESS },
@@ -68,6 +70,8 @@ pcb_cli_usage(FILE *out)
 	    "  -o, --optimize=LEVEL     -1 (the interpreter's level, PYTHONOPTIMIZE), 0, 1 or 2;\n"
 	    "                           repeat for several .pyc files per source\n"
 	    "      --hardlink-dupes     with several -o: hard-link identical .pyc files\n"
+	    "      --compile-every-level  with several -o: compile each level, even where\n"
+	    "                           the source proves it gives the level below's code\n"
 	    "  -d DIR                   store DIR/name as the file name in the code\n"
 	    "                           (for a directory argument: DIR replaces it)\n"
 	    "  -s DIR                   strip DIR from the stored file name\n"
@@ -237,6 +241,9 @@ pcb_cli_parse(int argc, char **argv, struct pcb_options *opt, char **cause)
 			break;
 		case OPT_HARDLINK_DUPES:
 			opt->hardlink_dupes = 1;
+			break;
+		case OPT_COMPILE_EVERY_LEVEL:
+			opt->compile_every_level = 1;
 			break;
 		case OPT_REPORT:
 			opt->report_path = optarg;

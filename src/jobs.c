@@ -499,6 +499,7 @@ engine_start_backend(struct engine *eng, const char *argv0, char **cause)
 	eng->pipe.opt = opt;
 	eng->pipe.magic = eng->rt.magic;
 	eng->pipe.py_minor = eng->rt.py_minor;
+	eng->pipe.interp_optimize = eng->rt.optimize;
 
 	max = pcb_backend_max_compilers(eng->backend);
 	eng->nworkers = opt->jobs < eng->njobs ? opt->jobs : eng->njobs;

@@ -11,6 +11,7 @@
 #include "canonical.h"
 #include "dupes.h"
 #include "fds.h"
+#include "levels.h"
 #include "pipeline.h"
 #include "pyc.h"
 #include "text.h"
@@ -21,6 +22,8 @@ struct level_bytes {
 	struct pcb_compile_result res;
 	uint8_t *canon; /* owned; NULL without --reproducible */
 	size_t canon_len;
+	char *warnings; /* a copy of what the compile warned (owned) */
+	int optimize;   /* the effective level: 0, 1 or 2 */
 };
 
 static const char *
@@ -42,6 +45,8 @@ level_free(struct level_bytes *b)
 	free(b->canon);
 	b->canon = NULL;
 	b->canon_len = 0;
+	free(b->warnings);
+	b->warnings = NULL;
 }
 
 /* Keeps a write (or link) failure on the job. */
@@ -99,7 +104,68 @@ make_canonical(const struct pcb_pipeline *p, struct pcb_job *job,
 }
 
 /*
- * One level: compile, rewrite, then write, or with --hardlink-dupes link to
+ * Writes cur's bytes as the level's .pyc, or with --hardlink-dupes links
+ * the previous level's file when the bytes are equal.  Returns 0 or a
+ * negative errno, with the job's failure set.
+ */
+static int
+write_level(const struct pcb_pipeline *p, struct pcb_job *job, size_t level,
+    const struct level_bytes *prev, const struct level_bytes *cur)
+{
+	const char *cfile = job->cfiles[level];
+	uint8_t head[PCB_PYC_HEADER_SIZE];
+	struct pcb_write_error werr = { 0 };
+	int ret;
+
+	pcb_pyc_header(head, p->magic, p->opt->mode, job->mtime, job->size,
+	    job->hash);
+	/*
+	 * Two levels can name one file (-o -1 and -o 0 where the interpreter
+	 * does not optimize): compileall then unlinks it and fails to link it
+	 * to itself; here it is written again.
+	 */
+	pcb_fds_turn(1);
+	if (level > 0 && p->opt->hardlink_dupes && prev->res.data != NULL &&
+	    strcmp(job->cfiles[level - 1], cfile) != 0 &&
+	    level_len(prev) == level_len(cur) &&
+	    memcmp(level_data(prev), level_data(cur), level_len(cur)) == 0)
+		ret = pcb_dupes_link(job->cfiles[level - 1], cfile, &werr);
+	else
+		ret = pcb_write_pyc(cfile, head, sizeof head, level_data(cur),
+		    level_len(cur), job->st_mode, &werr);
+	pcb_fds_turn(0);
+	if (ret < 0)
+		set_write_error(job, &werr);
+	return ret;
+}
+
+/*
+ * A level whose code is proved equal to the previous level's
+ * (levels.h): that level's bytes and warnings again, without a compile.
+ * prev stays as it is.
+ */
+static int
+share_level(const struct pcb_pipeline *p, struct pcb_job *job, size_t level,
+    struct level_bytes *prev)
+{
+	char *w;
+	int ret;
+
+	if (prev->warnings != NULL) {
+		if ((w = strdup(prev->warnings)) == NULL ||
+		    append_warnings(job, w) < 0) {
+			job->errnum = -ENOMEM;
+			return -ENOMEM;
+		}
+	}
+	if ((ret = write_level(p, job, level, prev, prev)) < 0)
+		return ret;
+	job->levels_shared++;
+	return 0;
+}
+
+/*
+ * One level: compile (or share the previous level's code), rewrite, then write, or with --hardlink-dupes link to
  * the previous level's file when the bytes are equal.  *prev holds the
  * previous level's bytes and gets this one's.  Returns 0 or a negative
  * errno, with the job's failure set.
@@ -110,8 +176,6 @@ compile_level(const struct pcb_pipeline *p, struct pcb_compiler *c,
 {
 	const struct pcb_options *opt = p->opt;
 	const char *cfile = job->cfiles[level];
-	uint8_t head[PCB_PYC_HEADER_SIZE];
-	struct pcb_write_error werr = { 0 };
 	struct level_bytes cur = { 0 };
 	struct pcb_compile_req req = {
 		.source = job->source,
@@ -129,10 +193,20 @@ compile_level(const struct pcb_pipeline *p, struct pcb_compiler *c,
 			job->errnum = ret;
 		return ret;
 	}
+	if (req.optimize < 0)
+		req.optimize = p->interp_optimize;
+	if (prev->res.data != NULL && !opt->compile_every_level &&
+	    pcb_levels_same_code(job->source, job->source_len, prev->optimize,
+		req.optimize))
+		return share_level(p, job, level, prev);
+	cur.optimize = req.optimize;
 	ret = pcb_compiler_compile(c, &req, &cur.res);
 	/* py_compile warns once per level: keep every level's warnings. */
 	if (cur.res.warnings != NULL) {
-		if (append_warnings(job, cur.res.warnings) < 0 && ret == 0)
+		cur.warnings = strdup(cur.res.warnings);
+		if ((append_warnings(job, cur.res.warnings) < 0 ||
+			cur.warnings == NULL) &&
+		    ret == 0)
 			ret = -ENOMEM;
 		cur.res.warnings = NULL;
 	}
@@ -149,27 +223,8 @@ compile_level(const struct pcb_pipeline *p, struct pcb_compiler *c,
 		goto out_cur;
 	}
 
-	pcb_pyc_header(head, p->magic, opt->mode, job->mtime, job->size,
-	    job->hash);
-	/*
-	 * Two levels can name one file (-o -1 and -o 0 where the interpreter
-	 * does not optimize): compileall then unlinks it and fails to link it
-	 * to itself; here it is written again.
-	 */
-	pcb_fds_turn(1);
-	if (level > 0 && opt->hardlink_dupes && prev->res.data != NULL &&
-	    strcmp(job->cfiles[level - 1], cfile) != 0 &&
-	    level_len(prev) == level_len(&cur) &&
-	    memcmp(level_data(prev), level_data(&cur), level_len(&cur)) == 0)
-		ret = pcb_dupes_link(job->cfiles[level - 1], cfile, &werr);
-	else
-		ret = pcb_write_pyc(cfile, head, sizeof head, level_data(&cur),
-		    level_len(&cur), job->st_mode, &werr);
-	pcb_fds_turn(0);
-	if (ret < 0) {
-		set_write_error(job, &werr);
+	if ((ret = write_level(p, job, level, prev, &cur)) < 0)
 		goto out_cur;
-	}
 	level_free(prev);
 	*prev = cur;
 	return 0;

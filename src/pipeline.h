@@ -1,5 +1,6 @@
 /*
- * pipeline.h: one file after its read: compile each level (backend.h),
+ * pipeline.h: one file after its read: compile each level (backend.h) or
+ * take the previous level's code where it is proved the same (levels.h),
  * --reproducible's rewrite (canonical.c), write or hard-link the .pyc
  * (write.c, dupes.c), and the outcome in py_compile's words.
  *
@@ -17,8 +18,9 @@
 /* What every file shares; read-only once the run starts. */
 struct pcb_pipeline {
 	const struct pcb_options *opt;
-	uint32_t magic;    /* for the header */
-	unsigned py_minor; /* for the marshal layout */
+	uint32_t magic;      /* for the header */
+	unsigned py_minor;   /* for the marshal layout */
+	int interp_optimize; /* what -o -1 means: the interpreter's level */
 };
 
 /*

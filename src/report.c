@@ -144,6 +144,7 @@ pcb_report_job(struct pcb_report *rep, const struct pcb_job *job)
 	switch (job->status) {
 	case PCB_STATUS_COMPILED:
 		rep->compiled++;
+		rep->levels_shared += job->levels_shared;
 		json_record(rep, job->path, "compiled", job);
 		draw_progress(rep, 0);
 		return;
@@ -192,9 +193,11 @@ pcb_report_close(struct pcb_report *rep)
 		fprintf(rep->json,
 		    "\n], \"totals\": {\"files\": %zu, \"compiled\": %zu, "
 		    "\"skipped\": %zu, \"failed\": %zu, \"excluded\": %zu, "
-		    "\"not_run\": %zu, \"seconds\": %.3f}}\n",
+		    "\"not_run\": %zu, \"levels_shared\": %zu, "
+		    "\"seconds\": %.3f}}\n",
 		    rep->npaths + rep->excluded, rep->compiled, rep->skipped,
-		    rep->failed, rep->excluded, rep->not_run, elapsed);
+		    rep->failed, rep->excluded, rep->not_run,
+		    rep->levels_shared, elapsed);
 		/* fflush first: its errno names the cause (ENOSPC, EFBIG). */
 		if (fflush(rep->json) != 0)
 			ret = -errno;
@@ -210,5 +213,10 @@ pcb_report_close(struct pcb_report *rep)
 		    "%.2f s\n",
 		    rep->compiled, rep->skipped, rep->failed, rep->excluded,
 		    elapsed);
+	if (rep->verbose && rep->levels_shared > 0)
+		fprintf(rep->out,
+		    "%zu optimisation levels took the code of the level below "
+		    "(doc/optimize-levels.md)\n",
+		    rep->levels_shared);
 	return ret;
 }

@@ -24,6 +24,7 @@ struct pcb_report {
 	double t0, last_draw;
 	int drawn; /* a progress line is on the screen */
 	size_t compiled, failed, skipped, not_run, excluded;
+	size_t levels_shared; /* level .pyc files written without a compile */
 };
 
 /*

@@ -30,6 +30,15 @@
 #                   Nth file: what N cores give when all are busy
 #   noop-pcb        pycompile-batch --incremental on an up-to-date tree
 #   noop-compileall python -m compileall -q -jN DIR on an up-to-date tree
+#   levels-pcb      pycompile-batch -jN -o 0 -o 1 --hardlink-dupes (Fedora's
+#                   flags): level 1 takes level 0's code where the source
+#                   proves it the same (doc/optimize-levels.md)
+#   levels-pcb-every
+#                   the same with --compile-every-level: every level compiled
+#   levels-compileall
+#                   python -m compileall -q -f -jN -o 0 -o 1 --hardlink-dupes DIR
+#                   (the levels rows only where the binary has
+#                   --compile-every-level)
 # Output: "# " header lines (binary, CPU, files, whether the --backend rows
 # run); one line per row, "NAME  median S s  runs S S ..." (the runs in
 # order); the floor and scaling lines; "ratios of medians:" (pcb -jM / pcb
@@ -135,6 +144,9 @@ timed() {
 pcb() { "$PCB" -q -0 "$@" - <"$W/list0"; }
 has_incremental=no
 "$PCB" --help 2>&1 | grep -q -- --incremental && has_incremental=yes
+has_levels=no
+"$PCB" --help 2>&1 | grep -q -- --compile-every-level && has_levels=yes
+levels="-o 0 -o 1 --hardlink-dupes"
 
 i=0
 while [ $i -lt "$reps" ]; do
@@ -150,6 +162,14 @@ while [ $i -lt "$reps" ]; do
 		timed noop-compileall "$PYTHON" -m compileall -q -j"$last" "$W/tree"
 	fi
 	clean; timed "compileall-j$last" "$PYTHON" -m compileall -q -f -j"$last" "$W/tree"
+	if [ $has_levels = yes ]; then
+		# shellcheck disable=SC2086 # $levels is three words
+		clean; timed levels-pcb pcb -j"$last" $levels
+		# shellcheck disable=SC2086
+		clean; timed levels-pcb-every pcb -j"$last" $levels --compile-every-level
+		# shellcheck disable=SC2086
+		clean; timed levels-compileall "$PYTHON" -m compileall -q -f -j"$last" $levels "$W/tree"
+	fi
 	clean; timed compileall-i "$PYTHON" -m compileall -q -f -i "$W/list"
 	clean; timed py_compile sh -c '"$1" -m py_compile - <"$2"' sh "$PYTHON" "$W/list"
 	"$PYTHON" "$here/floor.py" "$W/list0" "$W/good.again" 2>/dev/null >>"$W/t.floor"
@@ -199,7 +219,8 @@ def med(name):
 brows = ["pcb-%s-j%d" % (short[b], last) for b in backends.split()]
 rows = (["pcb-j%d" % j for j in jobs] + ["pcb-repro-j%d" % last] + brows +
         ["compileall-j%d" % last, "compileall-i", "py_compile", "floor", "floor-par",
-         "noop-pcb", "noop-compileall"])
+         "noop-pcb", "noop-compileall", "levels-pcb", "levels-pcb-every",
+         "levels-compileall"])
 m = {}
 for name in rows:
     r = med(name)
@@ -239,6 +260,13 @@ if "noop-pcb" in m:
         m["noop-pcb"], m["noop-compileall"], m["noop-compileall"] / m["noop-pcb"]))
 else:
     print("no-op --incremental: not measured (this build has no --incremental)")
+if "levels-pcb" in m:
+    print("-o 0 -o 1 --hardlink-dupes, -j%d: pcb %.2f s, pcb --compile-every-level %.2f s, "
+          "compileall %.2f s: compileall / pcb %.2f, every level / shared %.2f" % (
+              last, m["levels-pcb"], m["levels-pcb-every"], m["levels-compileall"],
+              m["levels-compileall"] / m["levels-pcb"], m["levels-pcb-every"] / m["levels-pcb"]))
+else:
+    print("-o 0 -o 1: not measured (this build has no --compile-every-level)")
 a, b = med("one-pcb")[0], med("one-py_compile")[0]
 print("one file (%s, %s bytes): pycompile-batch %.1f ms, python -m py_compile %.1f ms: %.1fx faster" % (
     os.path.basename(one), one_size, a * 1000, b * 1000, b / a))

@@ -87,6 +87,7 @@ main(void)
 	srunner_add_suite(sr, wire_suite());
 	srunner_add_suite(sr, canonical_suite());
 	srunner_add_suite(sr, batch_suite());
+	srunner_add_suite(sr, levels_suite());
 	srunner_run_all(sr, CK_NORMAL);
 	failed = srunner_ntests_failed(sr);
 	srunner_free(sr);

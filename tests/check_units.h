@@ -7,6 +7,7 @@
 
 Suite *canonical_suite(void);
 Suite *batch_suite(void);
+Suite *levels_suite(void);
 Suite *list_suite(void);
 Suite *pyc_suite(void);
 Suite *siphash_suite(void);
