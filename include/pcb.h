@@ -51,6 +51,7 @@ enum pcb_backend_kind {
 /* What the linked Python says about itself, asked once at start-up. */
 struct pcb_runtime {
 	char version[32]; /* "3.13.0" */
+	char build[256];  /* sys.version whole: build date and compiler too */
 	unsigned py_minor;
 	uint32_t magic;       /* PyImport_GetMagicNumber() */
 	char cache_tag[64];   /* sys.implementation.cache_tag */
@@ -96,7 +97,10 @@ struct pcb_options {
 	int null_list; /* -0: the stdin list is NUL-separated */
 	int hardlink_dupes;
 	int compile_every_level; /* never share a level's code (levels.h) */
-	int incremental;         /* -u */
+	const char *cache_dir;   /* --cache, PYCOMPILE_BATCH_CACHE, or NULL */
+	int cache_read_only;
+	uint64_t cache_max_size;                  /* bytes, 0 for no limit */
+	int incremental;                          /* -u */
 	const char *ddir, *stripdir, *prependdir; /* -d, -s, -p (argv) */
 	struct pcb_exclude *exclude;              /* -x, owned, or NULL */
 	const char *report_path;                  /* --report, or NULL */
@@ -142,6 +146,9 @@ struct pcb_job {
 	/* The pipeline (pipeline.c), which also frees source. */
 	char *warnings; /* what the compiler warned, printed first (owned) */
 	size_t levels_shared; /* levels written without a compile (levels.h) */
+	size_t cache_hits;    /* levels served by --cache (cache.h) */
+	size_t cache_misses;  /* levels compiled with --cache */
+	size_t cache_bad;     /* bad entries met, compiled again */
 	/* SKIPPED by the read stage (-u), else COMPILED or FAILED by the
 	 * pipeline; PENDING when no worker took the job through it. */
 	enum pcb_status status;

@@ -53,6 +53,7 @@ struct code_layout {
 	uint8_t nints;
 	uint8_t nbefore;
 	uint8_t nafter;
+	uint8_t filename; /* co_filename's place among the objects */
 };
 
 static const struct code_layout code_layouts[] = {
@@ -60,11 +61,11 @@ static const struct code_layout code_layouts[] = {
 	 * stacksize, flags; code, consts, names, varnames, freevars,
 	 * cellvars, filename, name; firstlineno; lnotab (3.9) or linetable
 	 * (3.10). */
-	{ 9, 6, 8, 1 },
+	{ 9, 6, 8, 1, 6 },
 	/* 3.11 on: argcount, posonlyargcount, kwonlyargcount, stacksize,
 	 * flags; code, consts, names, localsplusnames, localspluskinds,
 	 * filename, name, qualname; firstlineno; linetable, exceptiontable. */
-	{ 11, 5, 8, 2 },
+	{ 11, 5, 8, 2, 5 },
 };
 
 /* One object of the stream. */
@@ -483,7 +484,10 @@ parse_object(struct parse *p, int depth, uint32_t *out)
 			 p->stack[k])) < 0)
 			return ret;
 	p->nstack = base;
-	classify(p, i);
+	if (p->table != NULL)
+		classify(p, i);
+	else
+		p->nodes[i].cls = i;
 	*out = i;
 	return 0;
 }
@@ -568,33 +572,59 @@ code_layout(unsigned py_minor)
 	return l;
 }
 
+/*
+ * Parses the whole stream in into p; *root is the top object.  With
+ * classes, each node also gets its value class (classify); without, each
+ * node is a class of its own, which is all the name swap needs.
+ */
+static int
+parse_stream(struct parse *p, const uint8_t *in, size_t len, unsigned py_minor,
+    int classes, uint32_t *root)
+{
+	size_t slots = 1024;
+	int ret;
+
+	*p = (struct parse){ .in = in, .len = len };
+	if ((p->layout = code_layout(py_minor)) == NULL ||
+	    len >= UINT32_MAX / 4)
+		return -EINVAL;
+	if (classes) {
+		/* At most one node per input byte; half full at worst. */
+		while (slots < 2 * len)
+			slots *= 2;
+		if ((p->table = malloc(slots * sizeof *p->table)) == NULL)
+			return -ENOMEM;
+		memset(p->table, 0xff, slots * sizeof *p->table);
+		p->tablemask = slots - 1;
+	}
+	if ((ret = parse_object(p, 0, root)) < 0)
+		return ret;
+	return p->pos == len ? 0 : -EINVAL;
+}
+
+static void
+parse_free(struct parse *p)
+{
+	free(p->nodes);
+	free(p->kids);
+	free(p->stack);
+	free(p->refs);
+	free(p->table);
+}
+
 int
 pcb_canonical_rewrite(const uint8_t *in, size_t len, unsigned py_minor,
     uint8_t **out, size_t *outlen)
 {
-	struct parse p = { .in = in, .len = len };
+	struct parse p;
 	struct emit e = { .p = &p };
 	uint32_t root;
-	size_t slots = 1024;
 	int ret;
 
 	*out = NULL;
 	*outlen = 0;
-	if ((p.layout = code_layout(py_minor)) == NULL || len >= UINT32_MAX / 4)
-		return -EINVAL;
-	/* At most one node per input byte; half full at worst. */
-	while (slots < 2 * len)
-		slots *= 2;
-	if ((p.table = malloc(slots * sizeof *p.table)) == NULL)
-		return -ENOMEM;
-	memset(p.table, 0xff, slots * sizeof *p.table);
-	p.tablemask = slots - 1;
-	if ((ret = parse_object(&p, 0, &root)) < 0)
+	if ((ret = parse_stream(&p, in, len, py_minor, 1, &root)) < 0)
 		goto out_parse;
-	if (p.pos != len) {
-		ret = -EINVAL;
-		goto out_parse;
-	}
 
 	if ((e.cs = calloc(p.nnodes, sizeof *e.cs)) == NULL) {
 		ret = -ENOMEM;
@@ -616,10 +646,171 @@ pcb_canonical_rewrite(const uint8_t *in, size_t len, unsigned py_minor,
 out_states:
 	free(e.cs);
 out_parse:
-	free(p.nodes);
-	free(p.kids);
-	free(p.stack);
-	free(p.refs);
-	free(p.table);
+	parse_free(&p);
+	return ret;
+}
+
+/* The text of a str node, or NULL for any other node. */
+static const uint8_t *
+str_text(const struct parse *p, const struct node *n, size_t *len)
+{
+	const uint8_t *s = p->in + n->payload;
+
+	switch (n->type) {
+	case 'z':
+		*len = s[0];
+		return s + 1;
+	case 'a':
+	case 'u':
+		*len = get_u32(s);
+		return s + 4;
+	default:
+		return NULL;
+	}
+}
+
+static int
+str_is(const struct parse *p, const struct node *n, const char *text)
+{
+	size_t len;
+	const uint8_t *s = str_text(p, n, &len);
+
+	return s != NULL && len == strlen(text) && memcmp(s, text, len) == 0;
+}
+
+/* True for a name the compiler could treat as an identifier. */
+static int
+identifier_like(const char *s)
+{
+	for (; *s; s++)
+		if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
+			(*s >= '0' && *s <= '9') || *s == '_'))
+			return 0;
+	return 1;
+}
+
+/*
+ * Marks in is_name[] the co_filename strings of every code object; each
+ * must be old.  Returns 0, -EINVAL for one that is not, or -EEXIST when
+ * another object also uses one of them or equals old or name.
+ */
+static int
+find_filenames(const struct parse *p, uint8_t *is_name, const char *old,
+    const char *name)
+{
+	uint32_t *uses;
+	int ret = 0;
+
+	if ((uses = calloc(p->nnodes, sizeof *uses)) == NULL)
+		return -ENOMEM;
+	for (size_t i = 0; i < p->nnodes; i++) {
+		const struct node *n = &p->nodes[i];
+
+		for (uint32_t k = 0; k < n->nkids; k++)
+			uses[p->kids[n->kids + k]]++;
+		if (n->type == 'c') {
+			uint32_t f = p->kids[n->kids + p->layout->filename];
+
+			/* The placeholder is short ASCII: 'z' or 'Z'. */
+			if (!str_is(p, &p->nodes[f], old) ||
+			    p->nodes[f].type != 'z') {
+				ret = -EINVAL;
+				goto out;
+			}
+			is_name[f] = 1;
+			uses[f]--; /* counted above as a kid */
+		}
+	}
+	for (size_t i = 0; i < p->nnodes; i++) {
+		if (is_name[i] ? uses[i] != 0 :
+				 str_is(p, &p->nodes[i], old) ||
+			    str_is(p, &p->nodes[i], name)) {
+			ret = -EEXIST;
+			break;
+		}
+	}
+out:
+	free(uses);
+	return ret;
+}
+
+int
+pcb_canonical_can_rename(const char *name)
+{
+	for (const char *s = name; *s; s++)
+		if ((unsigned char)*s >= 0x80)
+			return 0;
+	return !identifier_like(name) && strlen(name) <= INT32_MAX;
+}
+
+int
+pcb_canonical_rename(const uint8_t *in, size_t len, unsigned py_minor,
+    const char *old, const char *name, uint8_t **out, size_t *outlen)
+{
+	struct parse p;
+	uint8_t *is_name = NULL, *o;
+	size_t nlen = strlen(name), olen = strlen(old), nnames = 0, pos = 0;
+	uint32_t root;
+	int ret;
+
+	*out = NULL;
+	*outlen = 0;
+	if (!pcb_canonical_can_rename(name) || !pcb_canonical_can_rename(old) ||
+	    olen >= 256)
+		return -EEXIST;
+	if ((ret = parse_stream(&p, in, len, py_minor, 0, &root)) < 0)
+		goto out;
+	if ((is_name = calloc(p.nnodes, 1)) == NULL) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	if ((ret = find_filenames(&p, is_name, old, name)) < 0)
+		goto out;
+	for (size_t i = 0; i < p.nnodes; i++)
+		nnames += is_name[i];
+	/* Each old string (a short one) becomes a short or a long one. */
+	if ((o = malloc(len + nnames * (nlen + 5))) == NULL) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	*out = o;
+	/* Nodes are numbered in stream order: copy up to each name, swap. */
+	for (size_t i = 0; i < p.nnodes; i++) {
+		const struct node *n = &p.nodes[i];
+		size_t start = n->payload - 1;
+		uint8_t code = in[start];
+		int interned = (code & ~FLAG_REF) == 'Z';
+
+		if (!is_name[i])
+			continue;
+		memcpy(o, in + pos, start - pos);
+		o += start - pos;
+		if (nlen < 256) {
+			*o++ = (uint8_t)((code & FLAG_REF) |
+			    (interned ? 'Z' : 'z'));
+			*o++ = (uint8_t)nlen;
+		} else {
+			*o++ = (uint8_t)((code & FLAG_REF) |
+			    (interned ? 'A' : 'a'));
+			*o++ = (uint8_t)nlen;
+			*o++ = (uint8_t)(nlen >> 8);
+			*o++ = (uint8_t)(nlen >> 16);
+			*o++ = (uint8_t)(nlen >> 24);
+		}
+		memcpy(o, name, nlen);
+		o += nlen;
+		pos = n->payload + n->plen;
+	}
+	memcpy(o, in + pos, len - pos);
+	o += len - pos;
+	*outlen = (size_t)(o - *out);
+	ret = 0;
+out:
+	if (ret < 0) {
+		free(*out);
+		*out = NULL;
+	}
+	free(is_name);
+	parse_free(&p);
 	return ret;
 }

@@ -34,4 +34,24 @@
 int pcb_canonical_rewrite(const uint8_t *in, size_t len, unsigned py_minor,
     uint8_t **out, size_t *outlen);
 
+/* Whether name can be swapped in at all: ASCII, not identifier-like. */
+int pcb_canonical_can_rename(const char *name);
+
+/*
+ * The compile cache's swap of the stored name (cache.h): every code
+ * object's co_filename in the stream in[0..len), which must be the short
+ * ASCII string old, becomes name, with the string's FLAG_REF and interned
+ * mark kept and its type short or long by name's length, as marshal writes
+ * an ASCII str.  References are numbered by order, so they stay valid.  The
+ * result is what compiling under name would give, provided both names are
+ * treated alike by the compiler: so name must be ASCII and neither may look
+ * like an identifier (which code objects intern), no co_filename object
+ * may be used elsewhere, and no other string may equal old or name.
+ * Returns 0, -ENOMEM, -EINVAL for data it does not understand or a
+ * co_filename that is not old, or -EEXIST where the swap could not be
+ * exact (then compile under the real name).  *out as for the rewrite.
+ */
+int pcb_canonical_rename(const uint8_t *in, size_t len, unsigned py_minor,
+    const char *old, const char *name, uint8_t **out, size_t *outlen);
+
 #endif /* PCB_CANONICAL_H */

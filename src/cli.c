@@ -28,6 +28,9 @@ enum {
 	OPT_REPRODUCIBLE,
 	OPT_HARDLINK_DUPES,
 	OPT_COMPILE_EVERY_LEVEL,
+	OPT_CACHE,
+	OPT_CACHE_READ_ONLY,
+	OPT_CACHE_MAX_SIZE,
 	OPT_REPORT,
 	OPT_PROGRESS,
 	OPT_BACKEND,
@@ -44,6 +47,9 @@ static const struct option long_options[] = {
 	{ "reproducible", no_argument, NULL, OPT_REPRODUCIBLE },
 	{ "hardlink-dupes", no_argument, NULL, OPT_HARDLINK_DUPES },
 	{ "compile-every-level", no_argument, NULL, OPT_COMPILE_EVERY_LEVEL },
+	{ "cache", required_argument, NULL, OPT_CACHE },
+	{ "cache-read-only", no_argument, NULL, OPT_CACHE_READ_ONLY },
+	{ "cache-max-size", required_argument, NULL, OPT_CACHE_MAX_SIZE },
 	{ "incremental", no_argument, NULL, 'u' },
 	{ "report", required_argument, NULL, OPT_REPORT },
 	{ "progress", required_argument, NULL, OPT_PROGRESS },
@@ -72,6 +78,12 @@ pcb_cli_usage(FILE *out)
 	    "      --hardlink-dupes     with several -o: hard-link identical .pyc files\n"
 	    "      --compile-every-level  with several -o: compile each level, even where\n"
 	    "                           the source proves it gives the level below's code\n"
+	    "      --cache=DIR          keep compiled code in DIR by content (source, level,\n"
+	    "                           Python build) and reuse it whatever the path or mtime\n"
+	    "                           (default: $PYCOMPILE_BATCH_CACHE; empty for none)\n"
+	    "      --cache-read-only    use the cache but never write to it\n"
+	    "      --cache-max-size=SIZE  evict least recently used entries past SIZE\n"
+	    "                           bytes (suffix K, M or G: powers of 1024)\n"
 	    "  -d DIR                   store DIR/name as the file name in the code\n"
 	    "                           (for a directory argument: DIR replaces it)\n"
 	    "  -s DIR                   strip DIR from the stored file name\n"
@@ -158,6 +170,44 @@ parse_seconds(const char *s, double *out)
 	return 0;
 }
 
+/* A size in bytes, more than 0: digits, then K, M or G (powers of 1024).
+ * Returns 0 or -EINVAL. */
+static int
+parse_size(const char *s, uint64_t *out)
+{
+	unsigned long long v;
+	unsigned shift = 0;
+	char *end;
+
+	if (*s < '0' || *s > '9')
+		return -EINVAL;
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (errno != 0 || end == s)
+		return -EINVAL;
+	switch (*end) {
+	case 'K':
+	case 'k':
+		shift = 10;
+		end++;
+		break;
+	case 'M':
+	case 'm':
+		shift = 20;
+		end++;
+		break;
+	case 'G':
+	case 'g':
+		shift = 30;
+		end++;
+		break;
+	}
+	if (*end != '\0' || v == 0 || v > (UINT64_MAX >> shift))
+		return -EINVAL;
+	*out = (uint64_t)v << shift;
+	return 0;
+}
+
 static unsigned
 online_cpus(void)
 {
@@ -188,6 +238,9 @@ pcb_cli_parse(int argc, char **argv, struct pcb_options *opt, char **cause)
 		    env_backend);
 		return PCB_CLI_USAGE_ERROR;
 	}
+
+	/* The environment's cache, unless --cache says otherwise. */
+	opt->cache_dir = getenv("PYCOMPILE_BATCH_CACHE");
 
 	opterr = 0;
 	optind = 1;
@@ -244,6 +297,21 @@ pcb_cli_parse(int argc, char **argv, struct pcb_options *opt, char **cause)
 			break;
 		case OPT_COMPILE_EVERY_LEVEL:
 			opt->compile_every_level = 1;
+			break;
+		case OPT_CACHE:
+			opt->cache_dir = optarg;
+			break;
+		case OPT_CACHE_READ_ONLY:
+			opt->cache_read_only = 1;
+			break;
+		case OPT_CACHE_MAX_SIZE:
+			if (parse_size(optarg, &opt->cache_max_size) < 0) {
+				*cause = format_cause(
+				    "invalid cache size '%s' (bytes, or a "
+				    "number with K, M or G)",
+				    optarg);
+				return PCB_CLI_USAGE_ERROR;
+			}
 			break;
 		case OPT_REPORT:
 			opt->report_path = optarg;
@@ -342,6 +410,14 @@ pcb_cli_parse(int argc, char **argv, struct pcb_options *opt, char **cause)
 	    (opt->stripdir != NULL || opt->prependdir != NULL)) {
 		*cause = format_cause(
 		    "-d cannot be used in combination with -s or -p");
+		return PCB_CLI_USAGE_ERROR;
+	}
+	if (opt->cache_dir != NULL && *opt->cache_dir == '\0')
+		opt->cache_dir = NULL;
+	if ((opt->cache_read_only || opt->cache_max_size) &&
+	    opt->cache_dir == NULL) {
+		*cause = format_cause("--cache-read-only and --cache-max-size "
+				      "need --cache=DIR");
 		return PCB_CLI_USAGE_ERROR;
 	}
 	if (opt->timeout > 0 && opt->backend == PCB_BACKEND_SUBINTERPRETERS) {

@@ -167,6 +167,7 @@ ask_runtime(struct pcb_runtime *rt, char **cause)
 	int ret;
 
 	snprintf(rt->version, sizeof rt->version, "%.*s", (int)n, v);
+	snprintf(rt->build, sizeof rt->build, "%s", v);
 	rt->py_minor = PY_MINOR_VERSION;
 	rt->magic = (uint32_t)PyImport_GetMagicNumber();
 	rt->own_gil = PCB_OWN_GIL;

@@ -452,6 +452,18 @@ err_libuv:
 	return ret;
 }
 
+/* Evicts past --cache-max-size, and says if entries could not be stored. */
+static void
+close_cache(struct engine *eng)
+{
+	char *warning = pcb_cache_close(eng->pipe.cache);
+
+	eng->pipe.cache = NULL;
+	if (warning != NULL && !eng->opt->quiet)
+		fprintf(stderr, "%s\n", warning);
+	free(warning);
+}
+
 /* Undoes engine_init, whatever part of it ran. */
 static void
 engine_fini(struct engine *eng)
@@ -500,6 +512,20 @@ engine_start_backend(struct engine *eng, const char *argv0, char **cause)
 	eng->pipe.magic = eng->rt.magic;
 	eng->pipe.py_minor = eng->rt.py_minor;
 	eng->pipe.interp_optimize = eng->rt.optimize;
+	if (opt->cache_dir != NULL) {
+		char *build = NULL;
+
+		if (asprintf(&build, "%s|magic %u|tag %s|code-ref %d|%s %s",
+			eng->rt.build, eng->rt.magic, eng->rt.cache_tag,
+			PCB_CODE_REF, PACKAGE_NAME, PACKAGE_VERSION) < 0 ||
+		    (eng->pipe.cache = pcb_cache_open(opt->cache_dir, build,
+			 opt->cache_read_only, opt->cache_max_size)) == NULL) {
+			free(build);
+			*cause = strdup("out of memory");
+			return -ENOMEM;
+		}
+		free(build);
+	}
 
 	max = pcb_backend_max_compilers(eng->backend);
 	eng->nworkers = opt->jobs < eng->njobs ? opt->jobs : eng->njobs;
@@ -634,6 +660,7 @@ out_workers:
 			uv_thread_join(&eng->workers[i].thread);
 		pcb_compiler_free(eng->workers[i].compiler);
 	}
+	close_cache(eng);
 out_backend:
 	pcb_backend_close(eng->backend);
 	if (eng->abandoned) {

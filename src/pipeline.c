@@ -103,6 +103,79 @@ make_canonical(const struct pcb_pipeline *p, struct pcb_job *job,
 	return ret;
 }
 
+/* A bad cache entry: said once among the file's warnings. */
+static void
+bad_entry(const struct pcb_pipeline *p, struct pcb_job *job, const uint8_t *key,
+    const char *why)
+{
+	char *path = pcb_cache_entry_path(p->cache, key), *w;
+
+	job->cache_bad++;
+	if (asprintf(&w,
+		"pycompile-batch: warning: cache entry %s is bad (%s): "
+		"compiled again%s\n",
+		path ? path : "?", why ? why : "?",
+		p->opt->cache_read_only ? "" : " and replaced") >= 0)
+		(void)append_warnings(job, w);
+	free(path);
+}
+
+/*
+ * One level's compile through --cache (cache.h).  A hit is the entry's
+ * code with the real name swapped in for the placeholder.  A miss compiles
+ * under the real name, as without a cache, and stores the code with the
+ * placeholder swapped in.  Where a swap cannot be exact (canonical.h), or
+ * the compile warned or failed, nothing is stored.  Returns as
+ * pcb_compiler_compile.
+ */
+static int
+compile_cached(const struct pcb_pipeline *p, struct pcb_compiler *c,
+    struct pcb_job *job, const struct pcb_compile_req *req,
+    struct pcb_compile_result *res)
+{
+	uint8_t key[PCB_CACHE_KEY_SIZE], *data, *named;
+	size_t len, nlen;
+	char *why;
+	int ret;
+
+	if (p->cache == NULL || !pcb_canonical_can_rename(req->filename))
+		return pcb_compiler_compile(c, req, res);
+	pcb_cache_key(p->cache, req->source, req->source_len, req->optimize,
+	    key);
+	ret = pcb_cache_get(p->cache, key, &data, &len, &why);
+	if (ret == -EBADMSG)
+		bad_entry(p, job, key, why);
+	free(why);
+	if (ret == 1) {
+		ret = pcb_canonical_rename(data, len, p->py_minor,
+		    PCB_CACHE_PLACEHOLDER, req->filename, &named, &nlen);
+		free(data);
+		if (ret == 0) {
+			memset(res, 0, sizeof *res);
+			res->data = (char *)named;
+			res->len = nlen;
+			job->cache_hits++;
+			return 0;
+		}
+		/* -EEXIST: not this name, and the compile below stores
+		 * nothing either; -EINVAL: the entry is not ours. */
+		if (ret == -EINVAL)
+			bad_entry(p, job, key, "its code is not ours");
+	}
+	job->cache_misses++;
+	ret = pcb_compiler_compile(c, req, res);
+	if (ret == 0 && res->warnings == NULL &&
+	    pcb_canonical_rename((const uint8_t *)res->data, res->len,
+		p->py_minor, req->filename, PCB_CACHE_PLACEHOLDER, &named,
+		&nlen) == 0) {
+		pcb_fds_turn(1);
+		pcb_cache_put(p->cache, key, named, nlen);
+		pcb_fds_turn(0);
+		free(named);
+	}
+	return ret;
+}
+
 /*
  * Writes cur's bytes as the level's .pyc, or with --hardlink-dupes links
  * the previous level's file when the bytes are equal.  Returns 0 or a
@@ -200,7 +273,7 @@ compile_level(const struct pcb_pipeline *p, struct pcb_compiler *c,
 		req.optimize))
 		return share_level(p, job, level, prev);
 	cur.optimize = req.optimize;
-	ret = pcb_compiler_compile(c, &req, &cur.res);
+	ret = compile_cached(p, c, job, &req, &cur.res);
 	/* py_compile warns once per level: keep every level's warnings. */
 	if (cur.res.warnings != NULL) {
 		cur.warnings = strdup(cur.res.warnings);

@@ -13,14 +13,16 @@
 #include <stdint.h>
 
 #include "backend.h"
+#include "cache.h"
 #include "pcb.h"
 
 /* What every file shares; read-only once the run starts. */
 struct pcb_pipeline {
 	const struct pcb_options *opt;
-	uint32_t magic;      /* for the header */
-	unsigned py_minor;   /* for the marshal layout */
-	int interp_optimize; /* what -o -1 means: the interpreter's level */
+	uint32_t magic;          /* for the header */
+	unsigned py_minor;       /* for the marshal layout */
+	int interp_optimize;     /* what -o -1 means: the interpreter's level */
+	struct pcb_cache *cache; /* --cache, or NULL */
 };
 
 /*

@@ -33,6 +33,7 @@ pcb_report_open(struct pcb_report *rep, const struct pcb_options *opt,
 	rep->out = stdout;
 	rep->quiet = opt->quiet;
 	rep->verbose = opt->verbose;
+	rep->cache = opt->cache_dir != NULL;
 	rep->paths = paths;
 	rep->npaths = npaths;
 	rep->t0 = now();
@@ -145,6 +146,9 @@ pcb_report_job(struct pcb_report *rep, const struct pcb_job *job)
 	case PCB_STATUS_COMPILED:
 		rep->compiled++;
 		rep->levels_shared += job->levels_shared;
+		rep->cache_hits += job->cache_hits;
+		rep->cache_misses += job->cache_misses;
+		rep->cache_bad += job->cache_bad;
 		json_record(rep, job->path, "compiled", job);
 		draw_progress(rep, 0);
 		return;
@@ -194,10 +198,12 @@ pcb_report_close(struct pcb_report *rep)
 		    "\n], \"totals\": {\"files\": %zu, \"compiled\": %zu, "
 		    "\"skipped\": %zu, \"failed\": %zu, \"excluded\": %zu, "
 		    "\"not_run\": %zu, \"levels_shared\": %zu, "
-		    "\"seconds\": %.3f}}\n",
+		    "\"cache_hits\": %zu, \"cache_misses\": %zu, "
+		    "\"cache_bad\": %zu, \"seconds\": %.3f}}\n",
 		    rep->npaths + rep->excluded, rep->compiled, rep->skipped,
 		    rep->failed, rep->excluded, rep->not_run,
-		    rep->levels_shared, elapsed);
+		    rep->levels_shared, rep->cache_hits, rep->cache_misses,
+		    rep->cache_bad, elapsed);
 		/* fflush first: its errno names the cause (ENOSPC, EFBIG). */
 		if (fflush(rep->json) != 0)
 			ret = -errno;
@@ -213,6 +219,11 @@ pcb_report_close(struct pcb_report *rep)
 		    "%.2f s\n",
 		    rep->compiled, rep->skipped, rep->failed, rep->excluded,
 		    elapsed);
+	if (rep->verbose && rep->cache)
+		fprintf(rep->out,
+		    "cache: %zu hits, %zu misses, %zu bad entries compiled "
+		    "again\n",
+		    rep->cache_hits, rep->cache_misses, rep->cache_bad);
 	if (rep->verbose && rep->levels_shared > 0)
 		fprintf(rep->out,
 		    "%zu optimisation levels took the code of the level below "

@@ -25,6 +25,8 @@ struct pcb_report {
 	int drawn; /* a progress line is on the screen */
 	size_t compiled, failed, skipped, not_run, excluded;
 	size_t levels_shared; /* level .pyc files written without a compile */
+	size_t cache_hits, cache_misses, cache_bad; /* --cache, in levels */
+	int cache;                                  /* --cache given */
 };
 
 /*

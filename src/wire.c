@@ -273,6 +273,7 @@ pcb_wire_hello(struct pcb_wire_buf *b, int status, const struct pcb_runtime *rt,
 		return pcb_wire_end(b, 0);
 	}
 	pcb_wire_put_str(b, rt->version);
+	pcb_wire_put_str(b, rt->build);
 	pcb_wire_put_u32(b, rt->py_minor);
 	pcb_wire_put_u32(b, rt->magic);
 	pcb_wire_put_str(b, rt->cache_tag);
@@ -314,6 +315,7 @@ pcb_wire_take_hello(const uint8_t *payload, size_t len, struct pcb_runtime *rt,
 		return r.err ? r.err : status;
 	}
 	get_fixed(&r, rt->version, sizeof rt->version);
+	get_fixed(&r, rt->build, sizeof rt->build);
 	rt->py_minor = pcb_wire_get_u32(&r);
 	rt->magic = pcb_wire_get_u32(&r);
 	get_fixed(&r, rt->cache_tag, sizeof rt->cache_tag);

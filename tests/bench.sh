@@ -30,6 +30,10 @@
 #                   Nth file: what N cores give when all are busy
 #   noop-pcb        pycompile-batch --incremental on an up-to-date tree
 #   noop-compileall python -m compileall -q -jN DIR on an up-to-date tree
+#   cache-cold-jN   pycompile-batch -jN --cache=DIR, DIR empty: filling it
+#   cache-warm-jN   the same DIR, on a copy of the tree at another path with
+#                   other mtimes (a CI job's fresh virtualenv): served from it
+#                   (the cache rows only where the binary has --cache)
 #   levels-pcb      pycompile-batch -jN -o 0 -o 1 --hardlink-dupes (Fedora's
 #                   flags): level 1 takes level 0's code where the source
 #                   proves it the same (doc/optimize-levels.md)
@@ -119,14 +123,14 @@ floor_par() {
 # rm -rf against 7.0-7.1 s after a move, mostly system time.  Installs and
 # fresh venvs delete nothing first.  The moved trees go at exit.
 clean() {
-	"$PYTHON" - "$W" <<'PY'
+	"$PYTHON" - "$W" "${1:-$W/tree}" <<'PY'
 import os, sys
-w = sys.argv[1]
+w, tree = sys.argv[1], sys.argv[2]
 os.makedirs(w + "/trash", exist_ok=True)
 dest = w + "/trash/%d" % len(os.listdir(w + "/trash"))
 os.mkdir(dest)
 n = 0
-for top, dirs, files in os.walk(w + "/tree"):
+for top, dirs, files in os.walk(tree):
     if "__pycache__" in dirs:
         os.rename(os.path.join(top, "__pycache__"), "%s/%d" % (dest, n))
         dirs.remove("__pycache__")
@@ -144,6 +148,16 @@ timed() {
 pcb() { "$PCB" -q -0 "$@" - <"$W/list0"; }
 has_incremental=no
 "$PCB" --help 2>&1 | grep -q -- --incremental && has_incremental=yes
+has_cache=no
+"$PCB" --help 2>&1 | grep -q -- --cache= && has_cache=yes
+# The warm-cache row's tree: a copy at another path, with other mtimes,
+# as a CI job's fresh virtualenv is.
+if [ $has_cache = yes ]; then
+	mkdir -p "$W/fresh"
+	cp -a "$W/tree" "$W/fresh/tree"
+	find "$W/fresh/tree" -type f -exec touch -d '2030-01-01 00:00:00' {} +
+	sed -z "s|^$W/tree/|$W/fresh/tree/|" "$W/list0" >"$W/fresh/list0"
+fi
 has_levels=no
 "$PCB" --help 2>&1 | grep -q -- --compile-every-level && has_levels=yes
 levels="-o 0 -o 1 --hardlink-dupes"
@@ -169,6 +183,13 @@ while [ $i -lt "$reps" ]; do
 		clean; timed levels-pcb-every pcb -j"$last" $levels --compile-every-level
 		# shellcheck disable=SC2086
 		clean; timed levels-compileall "$PYTHON" -m compileall -q -f -j"$last" $levels "$W/tree"
+	fi
+	if [ $has_cache = yes ]; then
+		[ -d "$W/cache" ] && mv "$W/cache" "$W/trash/cache.$i"
+		clean; timed "cache-cold-j$last" pcb -j"$last" --cache="$W/cache"
+		clean "$W/fresh/tree"
+		timed "cache-warm-j$last" sh -c '"$1" -q -0 -j"$2" --cache="$3" - <"$4"' sh \
+		    "$PCB" "$last" "$W/cache" "$W/fresh/list0"
 	fi
 	clean; timed compileall-i "$PYTHON" -m compileall -q -f -i "$W/list"
 	clean; timed py_compile sh -c '"$1" -m py_compile - <"$2"' sh "$PYTHON" "$W/list"
@@ -220,7 +241,7 @@ brows = ["pcb-%s-j%d" % (short[b], last) for b in backends.split()]
 rows = (["pcb-j%d" % j for j in jobs] + ["pcb-repro-j%d" % last] + brows +
         ["compileall-j%d" % last, "compileall-i", "py_compile", "floor", "floor-par",
          "noop-pcb", "noop-compileall", "levels-pcb", "levels-pcb-every",
-         "levels-compileall"])
+         "levels-compileall", "cache-cold-j%d" % last, "cache-warm-j%d" % last])
 m = {}
 for name in rows:
     r = med(name)
@@ -260,6 +281,13 @@ if "noop-pcb" in m:
         m["noop-pcb"], m["noop-compileall"], m["noop-compileall"] / m["noop-pcb"]))
 else:
     print("no-op --incremental: not measured (this build has no --incremental)")
+if "cache-warm-j%d" % last in m:
+    cc, cw = m["cache-cold-j%d" % last], m["cache-warm-j%d" % last]
+    print("--cache, -j%d: cold (filling it) %.2f s, warm (a fresh copy: new paths and mtimes) %.2f s: "
+          "cold / warm %.1fx, pcb without a cache / warm %.1fx, compileall / warm %.1fx, "
+          "filling costs %.0f%%" % (last, cc, cw, cc / cw, pcb / cw, cj / cw, 100 * (cc / pcb - 1)))
+else:
+    print("--cache: not measured (this build has no --cache)")
 if "levels-pcb" in m:
     print("-o 0 -o 1 --hardlink-dupes, -j%d: pcb %.2f s, pcb --compile-every-level %.2f s, "
           "compileall %.2f s: compileall / pcb %.2f, every level / shared %.2f" % (

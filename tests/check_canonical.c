@@ -382,6 +382,107 @@ START_TEST(test_depth)
 }
 END_TEST
 
+/* The cache's name swap (pcb_canonical_rename) on code39's "f.py". */
+START_TEST(test_rename)
+{
+	static const char name[] = "src/g.py";
+	const size_t at = 25 + 9 + 3 + 2 + 15; /* the filename's type code */
+	uint8_t want[sizeof code39 + 16], *out, *back;
+	size_t outlen, backlen, n;
+	char longname[301];
+
+	ck_assert_uint_eq(code39[at], 'z' | REF);
+	memcpy(want, code39, at);
+	want[at] = 'z' | REF; /* flag and type kept */
+	want[at + 1] = (uint8_t)strlen(name);
+	memcpy(want + at + 2, name, strlen(name));
+	n = at + 2 + strlen(name);
+	memcpy(want + n, code39 + at + 6, sizeof code39 - at - 6);
+	n += sizeof code39 - at - 6;
+	ck_assert_int_eq(pcb_canonical_rename(code39, sizeof code39, 9, "f.py",
+			     name, &out, &outlen),
+	    0);
+	ck_assert_uint_eq(outlen, n);
+	ck_assert_mem_eq(out, want, n);
+	/* And back. */
+	ck_assert_int_eq(pcb_canonical_rename(out, outlen, 10, name, "f.py",
+			     &back, &backlen),
+	    0);
+	ck_assert_uint_eq(backlen, sizeof code39);
+	ck_assert_mem_eq(back, code39, backlen);
+	free(back);
+	free(out);
+
+	/* 256 characters and more: a long ASCII string, 4-byte length. */
+	memset(longname, 'a', 300);
+	memcpy(longname + 295, "/x.py", 6);
+	ck_assert_int_eq(pcb_canonical_rename(code39, sizeof code39, 9, "f.py",
+			     longname, &out, &outlen),
+	    0);
+	ck_assert_uint_eq(out[at], 'a' | REF);
+	ck_assert_uint_eq(out[at + 1] | out[at + 2] << 8, 300);
+	ck_assert_uint_eq(out[at + 3] | out[at + 4], 0);
+	ck_assert_mem_eq(out + at + 5, longname, 300);
+	ck_assert_uint_eq(outlen, sizeof code39 - 6 + 5 + 300);
+	free(out);
+}
+END_TEST
+
+START_TEST(test_rename_refused)
+{
+	/* 3.11's layout: a const, the filename, a qualname. */
+	uint8_t in[] = { 'c', 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0,
+		0, 0, 0, 's', 2, 0, 0, 0, 0x97, 0,  /* ints, co_code */
+		')', 1, 'z', 4, 's', '.', 'p', 'y', /* consts: ("s.py",) */
+		')', 0, ')', 0, 's', 0, 0, 0, 0, 'z' | REF, 4, 'f', '.', 'p',
+		'y',                         /* filename, reference 0 */
+		'Z' | REF, 3, '<', 'm', '>', /* name, reference 1 */
+		'r', 1, 0, 0, 0,             /* qualname */
+		1, 0, 0, 0, 's', 0, 0, 0, 0, 's', 0, 0, 0, 0 };
+	uint8_t *out = (uint8_t *)"untouched";
+	size_t outlen = 7;
+
+	ck_assert_int_eq(pcb_canonical_rename(in, sizeof in, 11, "f.py",
+			     "src/t.py", &out, &outlen),
+	    0);
+	free(out);
+	/* A string equal to the new name, or to the placeholder. */
+	ck_assert_int_eq(pcb_canonical_rename(in, sizeof in, 11, "f.py", "s.py",
+			     &out, &outlen),
+	    -EEXIST);
+	ck_assert_ptr_null(out);
+	memcpy(in + 32, "f.py", 4);
+	ck_assert_int_eq(pcb_canonical_rename(in, sizeof in, 11, "f.py",
+			     "src/t.py", &out, &outlen),
+	    -EEXIST);
+	memcpy(in + 32, "s.py", 4);
+	/* The filename object used elsewhere: the qualname refers to it. */
+	in[sizeof in - 18] = 0;
+	ck_assert_uint_eq(in[sizeof in - 19], 'r');
+	ck_assert_int_eq(pcb_canonical_rename(in, sizeof in, 11, "f.py",
+			     "src/t.py", &out, &outlen),
+	    -EEXIST);
+	in[sizeof in - 18] = 1;
+	/* Names that the compiler might treat otherwise. */
+	ck_assert_int_eq(pcb_canonical_rename(in, sizeof in, 11, "f.py",
+			     "caf\xc3\xa9.py", &out, &outlen),
+	    -EEXIST);
+	ck_assert_int_eq(pcb_canonical_rename(in, sizeof in, 11, "f.py",
+			     "setup", &out, &outlen),
+	    -EEXIST);
+	/* A co_filename that is not the placeholder; a bad stream. */
+	ck_assert_int_eq(pcb_canonical_rename(in, sizeof in, 11, "g.py",
+			     "src/t.py", &out, &outlen),
+	    -EINVAL);
+	ck_assert_int_eq(pcb_canonical_rename(in, sizeof in - 1, 11, "f.py",
+			     "src/t.py", &out, &outlen),
+	    -EINVAL);
+	ck_assert_int_eq(pcb_canonical_rename(in, sizeof in, 9, "f.py",
+			     "src/t.py", &out, &outlen),
+	    -EINVAL);
+}
+END_TEST
+
 Suite *
 canonical_suite(void)
 {
@@ -395,6 +496,8 @@ canonical_suite(void)
 	tcase_add_test(core, test_interned_marks_dropped);
 	tcase_add_test(core, test_dict_and_long);
 	tcase_add_test(core, test_code_object);
+	tcase_add_test(core, test_rename);
+	tcase_add_test(core, test_rename_refused);
 	tcase_add_test(core, test_code_object_39);
 	tcase_add_test(core, test_code_object_39_referenced);
 	tcase_add_test(core, test_flagged_null_ends_dict);

@@ -31,6 +31,7 @@ payload_of(const struct pcb_wire_buf *b, uint32_t want, size_t *len)
 START_TEST(test_hello)
 {
 	struct pcb_runtime rt = { .version = "3.9.18",
+		.build = "3.9.18 (main, May  9 2026) [GCC 12.2.0]",
 		.py_minor = 9,
 		.magic = 0x0a0d0d61,
 		.cache_tag = "cpython-39",
@@ -47,6 +48,7 @@ START_TEST(test_hello)
 	p = payload_of(&b, PCB_WIRE_HELLO, &len);
 	ck_assert_int_eq(pcb_wire_take_hello(p, len, &got, &cause), 0);
 	ck_assert_str_eq(got.version, "3.9.18");
+	ck_assert_str_eq(got.build, "3.9.18 (main, May  9 2026) [GCC 12.2.0]");
 	ck_assert_uint_eq(got.py_minor, 9);
 	ck_assert_uint_eq(got.magic, 0x0a0d0d61);
 	ck_assert_str_eq(got.cache_tag, "cpython-39");

@@ -34,7 +34,7 @@ suites=("$@")
 cache=${PCB_CHROOT_DIR:-/var/cache/pycompile-batch/chroot}
 max_age=${PCB_CHROOT_MAX_AGE:-7}
 # What the build and the tests need inside; a change here remakes the chroots.
-pkgs="build-essential autoconf autoconf-archive automake pkg-config libuv1-dev check libunistring-dev libpcre2-dev python3-dev procps util-linux mount bsdutils file git ca-certificates"
+pkgs="build-essential autoconf autoconf-archive automake pkg-config libuv1-dev check libunistring-dev libpcre2-dev libssl-dev python3-dev procps util-linux mount bsdutils file git ca-certificates"
 recipe="v2 $pkgs, python3.1X-dev and libpython3.1X-testsuite"
 
 mirror=${PCB_CHROOT_MIRROR:-}

@@ -1,0 +1,449 @@
+/*
+ * cache.c: the content-addressed compile cache (cache.h).
+ *
+ * Layout: DIR/CACHEDIR.TAG, and DIR/v1/XX/REST for the entry whose key is
+ * the hex XXREST.  An entry is a 64-byte head (ENTRY_MAGIC, the format
+ * version, a reserved word, the payload's length, and the BLAKE2b of the
+ * key and payload) followed by the payload: marshal data.  A write is
+ * write.c's temp file and rename, so a reader sees a whole entry or none;
+ * a reader that loses a race with eviction sees none.  The mtime of an
+ * entry is its last use, for eviction.
+ */
+#include <config.h>
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <openssl/evp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cache.h"
+#include "fds.h"
+#include "write.h"
+
+#define ENTRY_MAGIC "pycompile-batch\n"
+#define ENTRY_VERSION 1
+#define HEAD_SIZE 64
+/* An entry larger than this is not one of ours. */
+#define MAX_ENTRY (1ULL << 31)
+/* A temp file this old belongs to a run that died: eviction removes it. */
+#define STALE_TEMP_S 3600
+
+struct pcb_cache {
+	char *top;   /* DIR */
+	char *dir;   /* DIR/v1 */
+	char *build; /* the Python, exactly */
+	int read_only;
+	uint64_t max_size;
+	unsigned stored;       /* atomic */
+	unsigned put_failures; /* atomic */
+	int first_errno;       /* atomic: of the first failed store */
+};
+
+struct pcb_cache *
+pcb_cache_open(const char *dir, const char *build, int read_only,
+    uint64_t max_size)
+{
+	struct pcb_cache *c = calloc(1, sizeof *c);
+
+	if (c == NULL)
+		return NULL;
+	c->top = strdup(dir);
+	c->build = strdup(build);
+	if (c->top == NULL || c->build == NULL ||
+	    asprintf(&c->dir, "%s/v%d", dir, ENTRY_VERSION) < 0) {
+		free(c->top);
+		free(c->build);
+		free(c);
+		return NULL;
+	}
+	c->read_only = read_only;
+	c->max_size = max_size;
+	return c;
+}
+
+/* BLAKE2b-512 of the parts, cut to 32 bytes.  Returns 0 or -ENOMEM. */
+static int
+digest(const void *const *parts, const size_t *lens, size_t n,
+    uint8_t out[PCB_CACHE_KEY_SIZE])
+{
+	unsigned char md[EVP_MAX_MD_SIZE];
+	unsigned mdlen = 0;
+	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+	int ok;
+
+	if (ctx == NULL)
+		return -ENOMEM;
+	ok = EVP_DigestInit_ex(ctx, EVP_blake2b512(), NULL);
+	for (size_t i = 0; ok && i < n; i++)
+		ok = EVP_DigestUpdate(ctx, parts[i], lens[i]);
+	ok = ok && EVP_DigestFinal_ex(ctx, md, &mdlen) &&
+	    mdlen >= PCB_CACHE_KEY_SIZE;
+	EVP_MD_CTX_free(ctx);
+	if (!ok)
+		return -ENOMEM;
+	memcpy(out, md, PCB_CACHE_KEY_SIZE);
+	return 0;
+}
+
+void
+pcb_cache_key(const struct pcb_cache *c, const char *source, size_t len,
+    int optimize, uint8_t key[PCB_CACHE_KEY_SIZE])
+{
+	static const char domain[] = "pycompile-batch cache key 1";
+	char level[16];
+	const void *parts[] = { domain, c->build, level, source };
+	size_t lens[] = { sizeof domain, strlen(c->build) + 1, 0, len };
+
+	lens[2] = (size_t)snprintf(level, sizeof level, "%d", optimize) + 1;
+	if (digest(parts, lens, 4, key) < 0)
+		memset(key, 0, PCB_CACHE_KEY_SIZE); /* found by no entry */
+}
+
+static int
+checksum(const uint8_t key[PCB_CACHE_KEY_SIZE], const uint8_t *data, size_t len,
+    uint8_t out[PCB_CACHE_KEY_SIZE])
+{
+	static const char domain[] = "pycompile-batch cache entry 1";
+	const void *parts[] = { domain, key, data };
+	size_t lens[] = { sizeof domain, PCB_CACHE_KEY_SIZE, len };
+
+	return digest(parts, lens, 3, out);
+}
+
+char *
+pcb_cache_entry_path(const struct pcb_cache *c,
+    const uint8_t key[PCB_CACHE_KEY_SIZE])
+{
+	char hex[2 * PCB_CACHE_KEY_SIZE + 1], *path;
+
+	for (size_t i = 0; i < PCB_CACHE_KEY_SIZE; i++)
+		snprintf(hex + 2 * i, 3, "%02x", key[i]);
+	if (asprintf(&path, "%s/%.2s/%s", c->dir, hex, hex + 2) < 0)
+		return NULL;
+	return path;
+}
+
+static uint64_t
+get_u64(const uint8_t *p)
+{
+	uint64_t v = 0;
+
+	for (int i = 7; i >= 0; i--)
+		v = v << 8 | p[i];
+	return v;
+}
+
+static void
+put_u64(uint8_t *p, uint64_t v)
+{
+	for (int i = 0; i < 8; i++)
+		p[i] = (uint8_t)(v >> (8 * i));
+}
+
+/* Reads the whole file into *buf.  Returns its size or a negative errno. */
+static ssize_t
+read_entry(int fd, uint8_t **buf)
+{
+	struct stat st;
+	size_t got = 0;
+
+	*buf = NULL;
+	if (fstat(fd, &st) < 0)
+		return -errno;
+	if (!S_ISREG(st.st_mode) || (uint64_t)st.st_size > MAX_ENTRY)
+		return -EBADMSG;
+	if ((*buf = malloc((size_t)st.st_size + 1)) == NULL)
+		return -ENOMEM;
+	while (got < (size_t)st.st_size) {
+		ssize_t n = read(fd, *buf + got, (size_t)st.st_size - got);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return n < 0 ? -errno : -EBADMSG;
+		got += (size_t)n;
+	}
+	return (ssize_t)got;
+}
+
+/* Why the entry buf[0..size) is not a good one, or NULL. */
+static const char *
+check_entry(const uint8_t key[PCB_CACHE_KEY_SIZE], const uint8_t *buf,
+    size_t size)
+{
+	uint8_t sum[PCB_CACHE_KEY_SIZE];
+
+	if (size < HEAD_SIZE || memcmp(buf, ENTRY_MAGIC, 16) != 0)
+		return "not a cache entry";
+	if (buf[16] != ENTRY_VERSION || buf[17] || buf[18] || buf[19])
+		return "an unknown entry format";
+	if (get_u64(buf + 24) != size - HEAD_SIZE)
+		return "truncated or too long";
+	if (checksum(key, buf + HEAD_SIZE, size - HEAD_SIZE, sum) < 0)
+		return "out of memory while checking it";
+	if (memcmp(sum, buf + 32, PCB_CACHE_KEY_SIZE) != 0)
+		return "checksum mismatch";
+	return NULL;
+}
+
+int
+pcb_cache_get(struct pcb_cache *c, const uint8_t key[PCB_CACHE_KEY_SIZE],
+    uint8_t **data, size_t *len, char **why)
+{
+	char *path = pcb_cache_entry_path(c, key);
+	const char *bad;
+	uint8_t *buf;
+	ssize_t size;
+	int fd;
+
+	*data = NULL;
+	*len = 0;
+	*why = NULL;
+	if (path == NULL)
+		return -ENOMEM;
+	fd = pcb_fds_openat(AT_FDCWD, path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW,
+	    0);
+	if (fd < 0) {
+		int e = errno;
+
+		free(path);
+		if (e == ELOOP && asprintf(why, "a symbolic link") >= 0)
+			return -EBADMSG;
+		return e == ENOENT || e == ENOTDIR ? 0 : -e;
+	}
+	size = read_entry(fd, &buf);
+	pcb_fds_close(fd);
+	if (size == -EBADMSG ||
+	    (size >= 0 &&
+		(bad = check_entry(key, buf, (size_t)size)) != NULL)) {
+		if (asprintf(why, "%s", size < 0 ? "not a regular file" : bad) <
+		    0)
+			*why = NULL;
+		free(buf);
+		free(path);
+		return -EBADMSG;
+	}
+	if (size < 0) {
+		free(buf);
+		free(path);
+		return (int)size;
+	}
+	*len = (size_t)size - HEAD_SIZE;
+	memmove(buf, buf + HEAD_SIZE, *len);
+	*data = buf;
+	/* Last use, for eviction; a failure only makes it look older. */
+	if (!c->read_only)
+		(void)utimensat(AT_FDCWD, path, NULL, 0);
+	free(path);
+	return 1;
+}
+
+static void
+put_failed(struct pcb_cache *c, int errnum)
+{
+	int none = 0;
+
+	__atomic_add_fetch(&c->put_failures, 1, __ATOMIC_RELAXED);
+	__atomic_compare_exchange_n(&c->first_errno, &none, errnum, 0,
+	    __ATOMIC_RELAXED, __ATOMIC_RELAXED);
+}
+
+static void
+werr_free(struct pcb_write_error *w)
+{
+	free(w->path);
+	free(w->path2);
+	free(w->message);
+}
+
+void
+pcb_cache_put(struct pcb_cache *c, const uint8_t key[PCB_CACHE_KEY_SIZE],
+    const uint8_t *data, size_t len)
+{
+	uint8_t head[HEAD_SIZE] = { 0 };
+	struct pcb_write_error werr = { 0 };
+	char *path;
+
+	if (c->read_only)
+		return;
+	if ((path = pcb_cache_entry_path(c, key)) == NULL ||
+	    checksum(key, data, len, head + 32) < 0) {
+		free(path);
+		put_failed(c, ENOMEM);
+		return;
+	}
+	memcpy(head, ENTRY_MAGIC, 16);
+	head[16] = ENTRY_VERSION;
+	put_u64(head + 24, len);
+	if (pcb_write_pyc(path, head, sizeof head, data, len, 0, &werr) < 0)
+		put_failed(c, -werr.errnum);
+	else
+		__atomic_add_fetch(&c->stored, 1, __ATOMIC_RELAXED);
+	werr_free(&werr);
+	free(path);
+}
+
+/* One entry met by eviction. */
+struct entry {
+	struct timespec used;
+	uint64_t size;
+	char *path;
+};
+
+static int
+older(const void *a, const void *b)
+{
+	const struct entry *x = a, *y = b;
+
+	if (x->used.tv_sec != y->used.tv_sec)
+		return x->used.tv_sec < y->used.tv_sec ? -1 : 1;
+	if (x->used.tv_nsec != y->used.tv_nsec)
+		return x->used.tv_nsec < y->used.tv_nsec ? -1 : 1;
+	return strcmp(x->path, y->path);
+}
+
+/*
+ * Adds the entries of one DIR/v1/XX to *v; removes stale temp files.
+ * Returns 0 or -ENOMEM.
+ */
+static int
+scan_subdir(const char *sub, struct entry **v, size_t *n, size_t *cap,
+    uint64_t *total)
+{
+	DIR *d = opendir(sub);
+	struct dirent *de;
+	time_t now = time(NULL);
+	int ret = 0;
+
+	if (d == NULL)
+		return 0;
+	while ((de = readdir(d)) != NULL) {
+		struct stat st;
+		char *path;
+
+		if (de->d_name[0] == '.' &&
+		    (de->d_name[1] == '\0' ||
+			(de->d_name[1] == '.' && de->d_name[2] == '\0')))
+			continue;
+		if (fstatat(dirfd(d), de->d_name, &st, AT_SYMLINK_NOFOLLOW) <
+			0 ||
+		    !S_ISREG(st.st_mode))
+			continue;
+		if (asprintf(&path, "%s/%s", sub, de->d_name) < 0) {
+			ret = -ENOMEM;
+			break;
+		}
+		/* Entry names are hex; write.c's temp files have a dot. */
+		if (strchr(de->d_name, '.') != NULL) {
+			if (now - st.st_mtime > STALE_TEMP_S)
+				(void)unlink(path);
+			free(path);
+			continue;
+		}
+		if (*n == *cap) {
+			size_t nc = *cap ? 2 * *cap : 1024;
+			struct entry *nv = realloc(*v, nc * sizeof *nv);
+
+			if (nv == NULL) {
+				free(path);
+				ret = -ENOMEM;
+				break;
+			}
+			*v = nv;
+			*cap = nc;
+		}
+		(*v)[(*n)++] =
+		    (struct entry){ st.st_mtim, (uint64_t)st.st_size, path };
+		*total += (uint64_t)st.st_size;
+	}
+	closedir(d);
+	return ret;
+}
+
+/* Removes the least recently used entries until 90% of max_size. */
+static void
+evict(struct pcb_cache *c)
+{
+	struct entry *v = NULL;
+	size_t n = 0, cap = 0;
+	uint64_t total = 0, goal = c->max_size / 10 * 9;
+	DIR *d = opendir(c->dir);
+	struct dirent *de;
+
+	if (d == NULL)
+		return;
+	while ((de = readdir(d)) != NULL) {
+		char *sub;
+
+		if (strlen(de->d_name) != 2 ||
+		    strspn(de->d_name, "0123456789abcdef") != 2)
+			continue;
+		if (asprintf(&sub, "%s/%s", c->dir, de->d_name) < 0)
+			break;
+		if (scan_subdir(sub, &v, &n, &cap, &total) < 0) {
+			free(sub);
+			break;
+		}
+		free(sub);
+	}
+	closedir(d);
+	if (total > c->max_size) {
+		qsort(v, n, sizeof *v, older);
+		for (size_t i = 0; i < n && total > goal; i++)
+			if (unlink(v[i].path) == 0 || errno == ENOENT)
+				total -= v[i].size;
+	}
+	for (size_t i = 0; i < n; i++)
+		free(v[i].path);
+	free(v);
+}
+
+/* DIR/CACHEDIR.TAG, which backup tools know to skip. */
+static void
+tag_dir(const struct pcb_cache *c)
+{
+	static const char tag[] =
+	    "Signature: 8a477f597d28d172789f06886806bc55\n"
+	    "# This file is a cache directory tag created by pycompile-batch.\n"
+	    "# For information about cache directory tags, see:\n"
+	    "#\thttps://bford.info/cachedir/\n";
+	struct pcb_write_error werr = { 0 };
+	struct stat st;
+	char *path;
+
+	if (asprintf(&path, "%s/CACHEDIR.TAG", c->top) < 0)
+		return;
+	if (stat(path, &st) < 0)
+		(void)pcb_write_pyc(path, tag, sizeof tag - 1, "", 0, 0, &werr);
+	werr_free(&werr);
+	free(path);
+}
+
+char *
+pcb_cache_close(struct pcb_cache *c)
+{
+	char *warning = NULL;
+
+	if (c == NULL)
+		return NULL;
+	if (c->stored > 0)
+		tag_dir(c);
+	if (c->max_size > 0 && !c->read_only)
+		evict(c);
+	if (c->put_failures > 0 &&
+	    asprintf(&warning,
+		"pycompile-batch: warning: %u cache entries could not be "
+		"stored in %s: %s",
+		c->put_failures, c->top, strerror(c->first_errno)) < 0)
+		warning = NULL;
+	free(c->top);
+	free(c->dir);
+	free(c->build);
+	free(c);
+	return warning;
+}

@@ -1,0 +1,66 @@
+/*
+ * cache.h: the content-addressed compile cache (--cache=DIR).
+ *
+ * An entry holds the marshal data of one source compiled at one level
+ * under a fixed placeholder name; it is found by a BLAKE2b hash (OpenSSL's
+ * libcrypto) of the source bytes, the level and the exact Python build,
+ * never by path or mtime.  On a hit the real name goes in
+ * (pcb_canonical_rename) and the header is made from the real file, so a
+ * fresh copy of a tree compiles without a compiler.  Entries are written
+ * by temp file and rename, carry a checksum checked on every read, and are
+ * evicted least recently used first under --cache-max-size.  Any number of
+ * runs may share a cache.  Pure C, no Python: any thread.
+ */
+#ifndef PCB_CACHE_H
+#define PCB_CACHE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* The name every cached compile stores, swapped on the way out. */
+#define PCB_CACHE_PLACEHOLDER "<pycompile-batch cache>/m.py"
+
+#define PCB_CACHE_KEY_SIZE 32
+
+struct pcb_cache;
+
+/*
+ * Opens the cache in dir (made on first store).  build names the Python
+ * exactly (sys.version, magic number, cache tag); read_only: never write
+ * or touch; max_size: bytes, 0 for no limit.  Returns NULL on ENOMEM.
+ */
+struct pcb_cache *pcb_cache_open(const char *dir, const char *build,
+    int read_only, uint64_t max_size);
+
+/* The key of source at optimisation level optimize (0, 1, 2). */
+void pcb_cache_key(const struct pcb_cache *c, const char *source, size_t len,
+    int optimize, uint8_t key[PCB_CACHE_KEY_SIZE]);
+
+/*
+ * Looks the key up.  Returns 1 with *data (owned, free()) and *len on a
+ * hit, 0 on a miss, -EBADMSG for an entry that fails its checks (*why
+ * holds the reason, owned), or another negative errno.  A hit marks the
+ * entry used (its mtime), unless read-only.
+ */
+int pcb_cache_get(struct pcb_cache *c, const uint8_t key[PCB_CACHE_KEY_SIZE],
+    uint8_t **data, size_t *len, char **why);
+
+/*
+ * Stores data under the key (nothing when read-only).  A failure is
+ * counted for pcb_cache_close's warning, never the file's failure.
+ */
+void pcb_cache_put(struct pcb_cache *c, const uint8_t key[PCB_CACHE_KEY_SIZE],
+    const uint8_t *data, size_t len);
+
+/* The path of the key's entry (owned), for messages. */
+char *pcb_cache_entry_path(const struct pcb_cache *c,
+    const uint8_t key[PCB_CACHE_KEY_SIZE]);
+
+/*
+ * Ends the run: evicts least recently used entries beyond max_size (to 90%
+ * of it), and returns a one-line warning (owned) when stores failed, or
+ * NULL.  Frees c.
+ */
+char *pcb_cache_close(struct pcb_cache *c);
+
+#endif
