@@ -22,8 +22,8 @@ struct level_bytes {
 	struct pcb_compile_result res;
 	uint8_t *canon; /* owned; NULL without --reproducible */
 	size_t canon_len;
-	char *warnings; /* a copy of what the compile warned (owned) */
-	int optimize;   /* the effective level: 0, 1 or 2 */
+	int warned;   /* the compile warned */
+	int optimize; /* the effective level: 0, 1 or 2 */
 };
 
 static const char *
@@ -45,8 +45,7 @@ level_free(struct level_bytes *b)
 	free(b->canon);
 	b->canon = NULL;
 	b->canon_len = 0;
-	free(b->warnings);
-	b->warnings = NULL;
+	b->warned = 0;
 }
 
 /* Keeps a write (or link) failure on the job. */
@@ -213,24 +212,16 @@ write_level(const struct pcb_pipeline *p, struct pcb_job *job, size_t level,
 }
 
 /*
- * A level whose code is proved equal to the previous level's
- * (levels.h): that level's bytes and warnings again, without a compile.
- * prev stays as it is.
+ * A level whose code is proved equal to the previous level's (levels.h),
+ * which did not warn: that level's bytes again, without a compile.  prev
+ * stays as it is.
  */
 static int
 share_level(const struct pcb_pipeline *p, struct pcb_job *job, size_t level,
     struct level_bytes *prev)
 {
-	char *w;
 	int ret;
 
-	if (prev->warnings != NULL) {
-		if ((w = strdup(prev->warnings)) == NULL ||
-		    append_warnings(job, w) < 0) {
-			job->errnum = -ENOMEM;
-			return -ENOMEM;
-		}
-	}
 	if ((ret = write_level(p, job, level, prev, prev)) < 0)
 		return ret;
 	job->levels_shared++;
@@ -268,18 +259,22 @@ compile_level(const struct pcb_pipeline *p, struct pcb_compiler *c,
 	}
 	if (req.optimize < 0)
 		req.optimize = p->interp_optimize;
-	if (prev->res.data != NULL && !opt->compile_every_level &&
+	/*
+	 * Whether a compile warns again about the same file depends on the
+	 * Python (3.13.5 keeps quiet where 3.13.0 repeats itself): a level
+	 * below that warned is not shared.
+	 */
+	if (prev->res.data != NULL && !prev->warned &&
+	    !opt->compile_every_level &&
 	    pcb_levels_same_code(job->source, job->source_len, prev->optimize,
 		req.optimize))
 		return share_level(p, job, level, prev);
 	cur.optimize = req.optimize;
 	ret = compile_cached(p, c, job, &req, &cur.res);
-	/* py_compile warns once per level: keep every level's warnings. */
+	/* Every level's warnings, as that compile gave them. */
 	if (cur.res.warnings != NULL) {
-		cur.warnings = strdup(cur.res.warnings);
-		if ((append_warnings(job, cur.res.warnings) < 0 ||
-			cur.warnings == NULL) &&
-		    ret == 0)
+		cur.warned = 1;
+		if (append_warnings(job, cur.res.warnings) < 0 && ret == 0)
 			ret = -ENOMEM;
 		cur.res.warnings = NULL;
 	}

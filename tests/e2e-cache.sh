@@ -40,27 +40,46 @@ n=$(tr -cd '\0' <"$W/cold/list" | wc -c)
 run_pair cold -j2 --cache="$C" --report="$W/cold/r.json" --
 check "cold: the cache has entries and a CACHEDIR.TAG" \
     sh -c '[ -f "$1/CACHEDIR.TAG" ] && [ -n "$(find "$1/v1" -type f | head -1)" ]' - "$C"
-misses=$(total "$W/cold/r.json" cache_misses)
-check "cold: every file of $n missed but the twin ($misses misses)" [ "$misses" -ge $((n - 20)) ]
+# Files whose bytes an earlier file of the list has (empty __init__.py, the
+# twins): the only ones an empty cache can serve in a cold run.
+dups=$(cd "$W/cold/a" && "$PYTHON" -c '
+import sys
+seen, dups = set(), 0
+for p in open(sys.argv[1], "rb").read().split(b"\0"):
+    if p:
+        b = open(p, "rb").read()
+        dups += b in seen
+        seen.add(b)
+print(dups)' ../list)
+hits=$(total "$W/cold/r.json" cache_hits)
+check "cold: $hits hits, only files with an earlier twin ($dups); $(total "$W/cold/r.json" cache_misses) misses" \
+    sh -c '[ "$1" -le "$2" ] && [ "$3" -gt 0 ]' - "$hits" "$dups" "$(total "$W/cold/r.json" cache_misses)"
+# What a warm run must still compile: files that fail or warn (their
+# entries are never stored), and self.py (its code holds its own name).
+# cafe.py is not looked up at all (a non-ASCII name).
+(cd "$W/cold/a" && tr '\0' '\n' <../list | while IFS= read -r f; do
+	[ -f "$(cache_of "$f")" ] || echo "$f"
+done) >"$W/cold/failed"
+grep -E '^[^ ]+:[0-9]+: [A-Za-z]*Warning: ' "$W/cold/err.a" | cut -d: -f1 | sort -u >"$W/cold/warned" || true
+must=$(($(wc -l <"$W/cold/failed") + $(wc -l <"$W/cold/warned") + 1))
 
 # A fresh copy at a new path, with new mtimes: served from the cache.
 mk_case warm '2021-06-07 08:09:10'
 run_pair warm -j2 --cache="$C" --report="$W/warm/r.json" --
 hits=$(total "$W/warm/r.json" cache_hits)
-bad=$(grep -c . "$W/warm/err.a" || true)
-check "warm: files hit the cache ($hits of $n; the broken, warning and unswappable ones compile)" \
-    [ "$hits" -ge $((n - 30)) ]
+check "warm: $hits of $n files hit; $(total "$W/warm/r.json" cache_misses) compiled, at most the $must that fail, warn or hold their name" \
+    sh -c '[ "$1" -le "$2" ] && [ "$3" -gt 0 ]' - "$(total "$W/warm/r.json" cache_misses)" "$must" "$hits"
 check "warm: no entry was bad ($(total "$W/warm/r.json" cache_bad))" [ "$(total "$W/warm/r.json" cache_bad)" = 0 ]
 
 # The same with -j1 and the processes backend, and with a stored name (-p).
 mk_case procs '2022-01-01 00:00:00'
 run_pair procs -j1 --backend=processes --cache="$C" --report="$W/procs/r.json" --
-check "processes backend: hits ($(total "$W/procs/r.json" cache_hits))" [ "$(total "$W/procs/r.json" cache_hits)" -ge $((n - 30)) ]
+check "processes backend: as many hits ($(total "$W/procs/r.json" cache_hits))" [ "$(total "$W/procs/r.json" cache_hits)" = "$hits" ]
 mk_case prefix '2022-01-01 00:00:00'
 (cd "$W/prefix/a" && "$PCB" -q -p /usr/lib/pythonX src >/dev/null 2>&1) || true
 (cd "$W/prefix/b" && "$PCB" -q -p /usr/lib/pythonX --cache="$C" --report=../r.json src >/dev/null 2>&1) || true
 same_pyc "-p with the cache, against -p without" "$W/prefix/cmp" "$W/prefix/a" "$W/prefix/b"
-check "-p: hits ($(total "$W/prefix/r.json" cache_hits))" [ "$(total "$W/prefix/r.json" cache_hits)" -ge $((n - 30)) ]
+check "-p: hits ($(total "$W/prefix/r.json" cache_hits))" [ "$(total "$W/prefix/r.json" cache_hits)" -ge "$hits" ]
 
 # --reproducible: the same bytes with and without the cache.
 mk_case repro '2023-01-01 00:00:00'
