@@ -13,12 +13,12 @@
 unset SOURCE_DATE_EPOCH PYTHONOPTIMIZE PYTHONPYCACHEPREFIX PYCOMPILE_BATCH_CACHE || true
 
 C=$W/cache
-# A sample of the stdlib (every 8th file, and the broken ones) and files
+# A sample of the stdlib (every 16th file, and the broken ones) and files
 # of our own: one that warns in 3.12+, one holding its own stored name as a
 # string, one with a non-ASCII name, and two with the same bytes.
 copy_stdlib "$W/lib"
 (cd "$W/lib" && find . -name '*.py' -print0 | LC_ALL=C sort -z |
-    awk -v RS='\0' -v ORS='\0' 'NR % 8 == 0 || /bad|tokenizedata/') >"$W/lib.list"
+    awk -v RS='\0' -v ORS='\0' 'NR % 16 == 0 || /bad|tokenizedata/') >"$W/lib.list"
 # mk_case NAME: $W/NAME/a/src with the files, mtimes of its own; b a copy.
 mk_case() {
 	new_case "$1"
