@@ -67,6 +67,7 @@ struct pcb_compile_req {
 	const char *filename; /* the name stored in the code (dfile or path) */
 	const char *path;     /* the source as given, for messages of our own */
 	int optimize;         /* -1, 0, 1, 2 */
+	int new_file;         /* the file's first compile (interp.c) */
 };
 
 /* What a compile gave.  Every pointer is owned (free()) or NULL. */
@@ -149,6 +150,7 @@ struct pcb_job {
 	size_t cache_hits;    /* levels served by --cache (cache.h) */
 	size_t cache_misses;  /* levels compiled with --cache */
 	size_t cache_bad;     /* bad entries met, compiled again */
+	int compile_warned;   /* a level's compile warned (pipeline.c) */
 	/* SKIPPED by the read stage (-u), else COMPILED or FAILED by the
 	 * pipeline; PENDING when no worker took the job through it. */
 	enum pcb_status status;

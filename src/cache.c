@@ -90,7 +90,7 @@ digest(const void *const *parts, const size_t *lens, size_t n,
 	return 0;
 }
 
-void
+int
 pcb_cache_key(const struct pcb_cache *c, const char *source, size_t len,
     int optimize, uint8_t key[PCB_CACHE_KEY_SIZE])
 {
@@ -100,8 +100,7 @@ pcb_cache_key(const struct pcb_cache *c, const char *source, size_t len,
 	size_t lens[] = { sizeof domain, strlen(c->build) + 1, 0, len };
 
 	lens[2] = (size_t)snprintf(level, sizeof level, "%d", optimize) + 1;
-	if (digest(parts, lens, 4, key) < 0)
-		memset(key, 0, PCB_CACHE_KEY_SIZE); /* found by no entry */
+	return digest(parts, lens, 4, key);
 }
 
 static int
@@ -206,8 +205,9 @@ pcb_cache_get(struct pcb_cache *c, const uint8_t key[PCB_CACHE_KEY_SIZE],
 	*why = NULL;
 	if (path == NULL)
 		return -ENOMEM;
-	fd = pcb_fds_openat(AT_FDCWD, path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW,
-	    0);
+	/* O_NONBLOCK: a FIFO in an entry's place must not hang the run. */
+	fd = pcb_fds_openat(AT_FDCWD, path,
+	    O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK, 0);
 	if (fd < 0) {
 		int e = errno;
 
@@ -315,13 +315,18 @@ static int
 scan_subdir(const char *sub, struct entry **v, size_t *n, size_t *cap,
     uint64_t *total)
 {
-	DIR *d = opendir(sub);
+	int fd = open(sub, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	DIR *d = fd < 0 ? NULL : fdopendir(fd);
 	struct dirent *de;
 	time_t now = time(NULL);
 	int ret = 0;
 
-	if (d == NULL)
+	/* A link in a subdirectory's place is not followed: not ours. */
+	if (d == NULL) {
+		if (fd >= 0)
+			close(fd);
 		return 0;
+	}
 	while ((de = readdir(d)) != NULL) {
 		struct stat st;
 		char *path;

@@ -32,8 +32,11 @@ struct pcb_cache;
 struct pcb_cache *pcb_cache_open(const char *dir, const char *build,
     int read_only, uint64_t max_size);
 
-/* The key of source at optimisation level optimize (0, 1, 2). */
-void pcb_cache_key(const struct pcb_cache *c, const char *source, size_t len,
+/*
+ * The key of source at optimisation level optimize (0, 1, 2).  Returns 0,
+ * or -ENOMEM when the hash could not be made (then do not use the cache).
+ */
+int pcb_cache_key(const struct pcb_cache *c, const char *source, size_t len,
     int optimize, uint8_t key[PCB_CACHE_KEY_SIZE]);
 
 /*

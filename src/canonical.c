@@ -760,6 +760,11 @@ pcb_canonical_rename(const uint8_t *in, size_t len, unsigned py_minor,
 		return -EEXIST;
 	if ((ret = parse_stream(&p, in, len, py_minor, 0, &root)) < 0)
 		goto out;
+	/* A module's code, nothing else. */
+	if (p.nodes[root].type != 'c') {
+		ret = -EINVAL;
+		goto out;
+	}
 	if ((is_name = calloc(p.nnodes, 1)) == NULL) {
 		ret = -ENOMEM;
 		goto out;

@@ -439,6 +439,23 @@ compile_error_text(struct pcb_interp *in, PyObject *exc, PyObject *filename)
 	return ret;
 }
 
+/*
+ * Forgets the warnings given so far.  Compiled from C, with no Python frame,
+ * 3.13.4 to 3.13.8 and 3.14.0 note each compiler warning in
+ * sys.__warningregistry__ by (text, category, line) and keep quiet about it
+ * after: another file's warning on the same line went unsaid.  Each file
+ * starts afresh, as in a process of its own; a file's later levels do not,
+ * as in compileall's one process.
+ */
+static void
+forget_warnings(void)
+{
+	PyObject *reg = PySys_GetObject("__warningregistry__"); /* borrowed */
+
+	if (reg != NULL && PyDict_Check(reg))
+		PyDict_Clear(reg);
+}
+
 int
 pcb_interp_compile(struct pcb_interp *in, const struct pcb_compile_req *req,
     struct pcb_compile_result *res)
@@ -463,6 +480,8 @@ pcb_interp_compile(struct pcb_interp *in, const struct pcb_compile_req *req,
 	    req->optimize);
 	if (args == NULL || kwargs == NULL)
 		goto err;
+	if (req->new_file)
+		forget_warnings();
 	code = PyObject_Call(in->compile, args, kwargs);
 	if (code == NULL)
 		exc = take_exception();

@@ -660,8 +660,8 @@ out_workers:
 			uv_thread_join(&eng->workers[i].thread);
 		pcb_compiler_free(eng->workers[i].compiler);
 	}
-	close_cache(eng);
 out_backend:
+	close_cache(eng);
 	pcb_backend_close(eng->backend);
 	if (eng->abandoned) {
 		/*

@@ -120,6 +120,19 @@ bad_entry(const struct pcb_pipeline *p, struct pcb_job *job, const uint8_t *key,
 }
 
 /*
+ * Whether a stored name can go through the cache: one the name swap takes
+ * (canonical.h), and not "__main__.py": the warnings filters of 3.9 to 3.11
+ * show a DeprecationWarning from module "__main__" (the name less ".py")
+ * that they hide from any other, so its code warns where others do not.
+ */
+static int
+cacheable_name(const char *name)
+{
+	return pcb_canonical_can_rename(name) &&
+	    strcmp(name, "__main__.py") != 0;
+}
+
+/*
  * One level's compile through --cache (cache.h).  A hit is the entry's
  * code with the real name swapped in for the placeholder.  A miss compiles
  * under the real name, as without a cache, and stores the code with the
@@ -135,12 +148,12 @@ compile_cached(const struct pcb_pipeline *p, struct pcb_compiler *c,
 	uint8_t key[PCB_CACHE_KEY_SIZE], *data, *named;
 	size_t len, nlen;
 	char *why;
-	int ret;
+	int ret, quiet_proves;
 
-	if (p->cache == NULL || !pcb_canonical_can_rename(req->filename))
+	if (p->cache == NULL || !cacheable_name(req->filename) ||
+	    pcb_cache_key(p->cache, req->source, req->source_len, req->optimize,
+		key) < 0)
 		return pcb_compiler_compile(c, req, res);
-	pcb_cache_key(p->cache, req->source, req->source_len, req->optimize,
-	    key);
 	ret = pcb_cache_get(p->cache, key, &data, &len, &why);
 	if (ret == -EBADMSG)
 		bad_entry(p, job, key, why);
@@ -162,8 +175,14 @@ compile_cached(const struct pcb_pipeline *p, struct pcb_compiler *c,
 			bad_entry(p, job, key, "its code is not ours");
 	}
 	job->cache_misses++;
+	/*
+	 * After a level of this file warned, a compile may keep quiet about
+	 * the same warning (3.13.4 to 3.13.8 and 3.14.0 keep a registry):
+	 * its silence proves nothing, so it is not stored.
+	 */
+	quiet_proves = !job->compile_warned;
 	ret = pcb_compiler_compile(c, req, res);
-	if (ret == 0 && res->warnings == NULL &&
+	if (ret == 0 && res->warnings == NULL && quiet_proves &&
 	    pcb_canonical_rename((const uint8_t *)res->data, res->len,
 		p->py_minor, req->filename, PCB_CACHE_PLACEHOLDER, &named,
 		&nlen) == 0) {
@@ -247,6 +266,7 @@ compile_level(const struct pcb_pipeline *p, struct pcb_compiler *c,
 		.filename = job->dfile ? job->dfile : job->path,
 		.path = job->path,
 		.optimize = opt->levels[level],
+		.new_file = level == 0,
 	};
 	int ret;
 
@@ -273,7 +293,7 @@ compile_level(const struct pcb_pipeline *p, struct pcb_compiler *c,
 	ret = compile_cached(p, c, job, &req, &cur.res);
 	/* Every level's warnings, as that compile gave them. */
 	if (cur.res.warnings != NULL) {
-		cur.warned = 1;
+		cur.warned = job->compile_warned = 1;
 		if (append_warnings(job, cur.res.warnings) < 0 && ret == 0)
 			ret = -ENOMEM;
 		cur.res.warnings = NULL;

@@ -335,6 +335,7 @@ pcb_wire_request(struct pcb_wire_buf *b, const struct pcb_compile_req *req)
 {
 	pcb_wire_begin(b, PCB_WIRE_REQUEST);
 	pcb_wire_put_i32(b, req->optimize);
+	pcb_wire_put_u32(b, (uint32_t)req->new_file);
 	pcb_wire_put_str(b, req->filename);
 	pcb_wire_put_len(b, req->source_len);
 	return pcb_wire_end(b, req->source_len);
@@ -350,6 +351,7 @@ pcb_wire_take_request(const uint8_t *payload, size_t len,
 	memset(req, 0, sizeof *req);
 	pcb_wire_reader_init(&r, payload, len);
 	req->optimize = pcb_wire_get_i32(&r);
+	req->new_file = (int)pcb_wire_get_u32(&r);
 	*filename = pcb_wire_get_str(&r);
 	pcb_wire_get_bytes(&r, &src, &req->source_len);
 	if (r.err == 0 && (*filename == NULL || src == NULL))

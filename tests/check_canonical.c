@@ -480,6 +480,10 @@ START_TEST(test_rename_refused)
 	ck_assert_int_eq(pcb_canonical_rename(in, sizeof in, 9, "f.py",
 			     "src/t.py", &out, &outlen),
 	    -EINVAL);
+	/* Not a code object: no entry of ours, even with nothing to swap. */
+	ck_assert_int_eq(pcb_canonical_rename((const uint8_t *)"z\004f.py", 6,
+			     11, "f.py", "src/t.py", &out, &outlen),
+	    -EINVAL);
 }
 END_TEST
 

@@ -81,7 +81,8 @@ START_TEST(test_request)
 		.source_len = sizeof src - 1,
 		.filename = "p/m.py",
 		.path = "ignored",
-		.optimize = -1 },
+		.optimize = -1,
+		.new_file = 1 },
 			       got;
 	struct pcb_wire_buf b = { 0 };
 	uint8_t *frame;
@@ -105,6 +106,7 @@ START_TEST(test_request)
 	    0);
 	ck_assert_str_eq(got.filename, "p/m.py");
 	ck_assert_int_eq(got.optimize, -1);
+	ck_assert_int_eq(got.new_file, 1);
 	ck_assert_uint_eq(got.source_len, req.source_len);
 	ck_assert_mem_eq(got.source, src, req.source_len);
 	ck_assert_ptr_null(got.path);

@@ -90,10 +90,12 @@ files=$(tail -1 "$W/repro/cmp" | sed -E 's/^files ([0-9]+),.*/\1/')
 check "--reproducible from the cache is byte-identical: $(tail -1 "$W/repro/cmp")" \
     grep -qE "^files $files, header-identical $files, byte-identical $files," "$W/repro/cmp"
 
-# Bad entries: a flipped payload byte, a truncation, garbage, a symlink.
+# Bad entries: a flipped payload byte, a truncation, garbage, a symlink, a
+# FIFO (which must not hang the run).
 entries=$(find "$C/v1" -type f ! -name '*.*' | LC_ALL=C sort)
 e1=$(echo "$entries" | sed -n 1p) e2=$(echo "$entries" | sed -n 2p)
 e3=$(echo "$entries" | sed -n 3p) e4=$(echo "$entries" | sed -n 4p)
+e5=$(echo "$entries" | sed -n 5p)
 "$PYTHON" - "$e1" "$e2" "$e3" <<'PY'
 import sys
 b = bytearray(open(sys.argv[1], "rb").read()); b[-1] ^= 1
@@ -102,24 +104,25 @@ b = open(sys.argv[2], "rb").read(); open(sys.argv[2], "wb").write(b[:len(b) // 2
 open(sys.argv[3], "wb").write(b"not an entry at all, but long enough to have a head of 64 bytes ....")
 PY
 rm -f "$e4" && ln -s /etc/passwd "$e4"
+rm -f "$e5" && mkfifo "$e5"
 mk_case corrupt '2024-01-01 00:00:00'
 set +e
 (cd "$W/corrupt/a" && "$PYTHON" "$PCB_TESTDIR/oracle.py" ../list 2>../err.a)
 rc_a=$?
-(cd "$W/corrupt/b" && "$PCB" -0 -j2 --cache="$C" --report=../r.json - <../list 2>../err.b)
+(cd "$W/corrupt/b" && timeout 120 "$PCB" -0 -j2 --cache="$C" --report=../r.json - <../list 2>../err.b)
 rc_b=$?
 set -e
 check "bad entries: exit status $rc_b, py_compile $rc_a" [ "$rc_a" = "$rc_b" ]
 nbad=$(grep -c '^pycompile-batch: warning: cache entry .* is bad (.*): compiled again and replaced$' "$W/corrupt/err.b" || true)
-check "bad entries: 4 warned about ($nbad), 4 counted ($(total "$W/corrupt/r.json" cache_bad))" \
-    sh -c '[ "$1" = 4 ] && [ "$2" = 4 ]' - "$nbad" "$(total "$W/corrupt/r.json" cache_bad)"
+check "bad entries: 5 warned about ($nbad), 5 counted ($(total "$W/corrupt/r.json" cache_bad))" \
+    sh -c '[ "$1" = 5 ] && [ "$2" = 5 ]' - "$nbad" "$(total "$W/corrupt/r.json" cache_bad)"
 grep '^pycompile-batch: warning: cache entry' "$W/corrupt/err.b" | sed 's/^.*is bad/is bad/' | sort | uniq -c | note
 grep -v '^pycompile-batch: warning: cache entry' "$W/corrupt/err.b" >"$W/corrupt/err.b2" || true
 mv "$W/corrupt/err.b2" "$W/corrupt/err.b"
 same_messages corrupt "$W/corrupt"
 same_pyc corrupt "$W/corrupt/cmp" "$W/corrupt/a" "$W/corrupt/b"
 check "bad entries were replaced by good ones" \
-    sh -c '[ -f "$1" ] && [ ! -L "$4" ] && [ -f "$4" ] && ! cmp -s "$1" "$3"' - "$e1" "$e2" "$e3" "$e4"
+    sh -c '[ -f "$1" ] && [ ! -L "$4" ] && [ -f "$4" ] && [ -f "$5" ] && ! cmp -s "$1" "$3"' - "$e1" "$e2" "$e3" "$e4" "$e5"
 mk_case again '2024-02-01 00:00:00'
 run_pair again -j2 --cache="$C" --report="$W/again/r.json" --
 check "after replacement: no bad entry ($(total "$W/again/r.json" cache_bad))" [ "$(total "$W/again/r.json" cache_bad)" = 0 ]
@@ -187,6 +190,45 @@ grep -v '^pycompile-batch: warning: [0-9]* cache entries' "$W/nowrite/err.b" >"$
 mv "$W/nowrite/err.b2" "$W/nowrite/err.b"
 same_messages nowrite "$W/nowrite"
 same_pyc nowrite "$W/nowrite/cmp" "$W/nowrite/a" "$W/nowrite/b"
+
+# A warning a compile kept quiet about is not proof of a clean file: a
+# level that warned at level 0 (3.13.4 to 3.13.8 and 3.14.0 say it once
+# per process) is not stored for level 1.  And "__main__.py" is never
+# served: 3.9 to 3.11 show its DeprecationWarnings (module "__main__") and
+# hide everyone else's, so the same bytes warn there and not elsewhere.
+mkdir -p "$W/quiet/a" "$W/quiet/m"
+printf 'x = 1
+assert (x, "always true")
+' >"$W/quiet/a/w.py"
+printf 's = "\d"
+' >"$W/quiet/a/other.py"
+(cd "$W/quiet/a" && "$PCB" -q -o 0 -o 1 --cache="$W/cache4" w.py other.py) || true
+cp "$W/quiet/a/w.py" "$W/quiet/m/w.py"
+cp "$W/quiet/a/other.py" "$W/quiet/m/__main__.py"
+cp -a "$W/quiet/m" "$W/quiet/o"
+set +e
+(cd "$W/quiet/m" && "$PCB" -o 1 --cache="$W/cache4" w.py __main__.py 2>../err.b)
+rc_b=$?
+(cd "$W/quiet/o" && printf '%s\0' w.py __main__.py >../list2 && "$PYTHON" "$PCB_TESTDIR/oracle.py" ../list2 1 2>../err.a)
+rc_a=$?
+set -e
+check "quiet compiles and __main__.py: exit status $rc_b, py_compile $rc_a" [ "$rc_a" = "$rc_b" ]
+same_messages "quiet compiles and __main__.py" "$W/quiet"
+
+# Two files with the same warning on the same line, at -j1 in one
+# interpreter: each warns, as py_compile in a process of its own does
+# (3.13.4 to 3.13.8 and 3.14.0 kept quiet about the second), and neither
+# is stored clean.
+mkdir -p "$W/twins/a" "$W/twins/b"
+for f in t1 t2; do printf 'import re\nr = re.compile("\\d")\n' >"$W/twins/a/$f.py"; done
+cp "$W/twins/a/"*.py "$W/twins/b/"
+set +e
+for f in t1 t2; do
+	(cd "$W/twins/a" && printf '%s\0' "$f.py" >../list.$f && "$PYTHON" "$PCB_TESTDIR/oracle.py" ../list.$f 2>>../err.a)
+done
+(cd "$W/twins/b" && "$PCB" -j1 --cache="$W/cache5" t1.py t2.py 2>../err.b)
+set -e
+same_messages "same warning, same line, two files" "$W/twins"
 
 # PYCOMPILE_BATCH_CACHE names the cache; usage errors.
 printf 'z = 3\n' >"$W/env.py"
