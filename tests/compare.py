@@ -7,6 +7,9 @@ Prints one line of counts: files, header-identical, byte-identical,
 code-equal (different marshal bytes but equal code objects, co_filename
 included, recursively), and lists every file that is in only one tree or
 differs.  Exits 1 on any header difference, missing file or unequal code.
+With --links-coarser, TREE_B may also link files that TREE_A keeps apart
+(a level that took the level below's code, where compileall's own second
+compile differs in marshal reference flags only), never the reverse.
 With --links, compares instead how the .pyc files are grouped by inode
 (hard links): prints the number of groups and exits 1 if the groupings of
 the relative paths differ.
@@ -71,8 +74,23 @@ def link_groups(top):
     return sorted(sorted(g) for g in groups.values())
 
 
-def links():
+def links(coarser=False):
     a, b = link_groups(sys.argv[2]), link_groups(sys.argv[3])
+    merged = 0
+    if coarser:
+        # B may link files that A keeps apart, never the reverse: each
+        # group of A lies within one group of B.
+        of = {p: tuple(g) for g in b for p in g}
+        bad = [g for g in a if len({of.get(p) for p in g}) != 1 or None in {of.get(p) for p in g}]
+        for g in bad:
+            print("split in %s: group %s" % (sys.argv[3], g))
+        for g in b:
+            if g not in a:
+                merged += 1
+                print("merged in %s: group %s" % (sys.argv[3], g))
+        print("groups %d, linked groups %d, merged %d" % (
+            len(a), sum(len(g) > 1 for g in a), merged))
+        return 1 if bad else 0
     for g in a:
         if g not in b:
             print("only in %s: group %s" % (sys.argv[2], g))
@@ -86,6 +104,8 @@ def links():
 def main():
     if sys.argv[1] == "--links":
         return links()
+    if sys.argv[1] == "--links-coarser":
+        return links(coarser=True)
     a, b = pycs(sys.argv[1]), pycs(sys.argv[2])
     bad = 0
     for rel in sorted(set(a) ^ set(b)):

@@ -70,7 +70,11 @@ vs() {
 		diff "$d/msg.a" "$d/msg.b" | head -20 | note
 	fi
 	same_pyc "$name" "$d/cmp" "$d/a" "$d/b"
-	same_pyc "$name" "$d/links" "$d/a" "$d/b" --links
+	# A level that took the level below's code is linked where compileall's
+	# second compile can differ in marshal reference flags alone (3.12.1's
+	# ftplib): B's groups may be coarser, never finer.
+	same_pyc "$name" "$d/links" "$d/a" "$d/b" --links-coarser
+	grep '^merged' "$d/links" | note || true
 	rm -rf "$d"
 }
 

@@ -64,7 +64,7 @@ rc_b=$?
 set -e
 check "fedora: exit $rc_b, compileall $rc_a" [ "$rc_a$rc_b" = 00 ]
 check "fedora: .pyc files identical to compileall's" sh -c '"$PYTHON" "$PCB_TESTDIR/compare.py" br.a br.b >/dev/null'
-check "fedora: same hard-link groups as compileall's" sh -c '"$PYTHON" "$PCB_TESTDIR/compare.py" --links br.a br.b >/dev/null'
+check "fedora: compileall's hard-link groups, or shared levels linked too" sh -c '"$PYTHON" "$PCB_TESTDIR/compare.py" --links-coarser br.a br.b >/dev/null'
 linked=$(find br.b -name '*.pyc' -links 2 | wc -l)
 check "fedora: some levels hard-linked ($linked files)" [ "$linked" -gt 0 ]
 got=$("$PYTHON" -c 'import marshal, sys; print(marshal.loads(open(sys.argv[1], "rb").read()[16:]).co_filename)' \
