@@ -22,7 +22,6 @@ struct level_bytes {
 	struct pcb_compile_result res;
 	uint8_t *canon; /* owned; NULL without --reproducible */
 	size_t canon_len;
-	int warned;   /* the compile warned */
 	int optimize; /* the effective level: 0, 1 or 2 */
 };
 
@@ -45,7 +44,6 @@ level_free(struct level_bytes *b)
 	free(b->canon);
 	b->canon = NULL;
 	b->canon_len = 0;
-	b->warned = 0;
 }
 
 /* Keeps a write (or link) failure on the job. */
@@ -284,7 +282,7 @@ compile_level(const struct pcb_pipeline *p, struct pcb_compiler *c,
 	 * Python (3.13.5 keeps quiet where 3.13.0 repeats itself): a level
 	 * below that warned is not shared.
 	 */
-	if (prev->res.data != NULL && !prev->warned &&
+	if (prev->res.data != NULL && !job->compile_warned &&
 	    !opt->compile_every_level &&
 	    pcb_levels_same_code(job->source, job->source_len, prev->optimize,
 		req.optimize))
@@ -293,7 +291,7 @@ compile_level(const struct pcb_pipeline *p, struct pcb_compiler *c,
 	ret = compile_cached(p, c, job, &req, &cur.res);
 	/* Every level's warnings, as that compile gave them. */
 	if (cur.res.warnings != NULL) {
-		cur.warned = job->compile_warned = 1;
+		job->compile_warned = 1;
 		if (append_warnings(job, cur.res.warnings) < 0 && ret == 0)
 			ret = -ENOMEM;
 		cur.res.warnings = NULL;
