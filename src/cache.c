@@ -1,13 +1,17 @@
 /*
  * cache.c: the content-addressed compile cache (cache.h).
  *
- * Layout: DIR/CACHEDIR.TAG, and DIR/v1/XX/REST for the entry whose key is
+ * Layout: DIR/CACHEDIR.TAG, and DIR/v2/XX/REST for the entry whose key is
  * the hex XXREST.  An entry is a 64-byte head (ENTRY_MAGIC, the format
- * version, a reserved word, the payload's length, and the BLAKE2b of the
+ * version, a reserved word, the payload's length, and the SHA-256 of the
  * key and payload) followed by the payload: marshal data.  A write is
  * write.c's temp file and rename, so a reader sees a whole entry or none;
  * a reader that loses a race with eviction sees none.  The mtime of an
- * entry is its last use, for eviction.
+ * entry is its last use, for eviction, to within USED_WITHIN_S.
+ *
+ * SHA-256 rather than BLAKE2b: OpenSSL runs it on the CPU's SHA
+ * instructions (x86 SHA-NI, ARMv8 SHA2), 2.5 times BLAKE2b's speed here,
+ * and a warm run hashes every source and every entry.
  */
 #include <config.h>
 
@@ -26,17 +30,24 @@
 #include "write.h"
 
 #define ENTRY_MAGIC "pycompile-batch\n"
-#define ENTRY_VERSION 1
+#define ENTRY_VERSION 2
 #define HEAD_SIZE 64
 /* An entry larger than this is not one of ours. */
 #define MAX_ENTRY (1ULL << 31)
 /* A temp file this old belongs to a run that died: eviction removes it. */
 #define STALE_TEMP_S 3600
+/*
+ * A hit on an entry used less than this long ago leaves its mtime as it
+ * is: eviction's order is kept to within a minute, and a warm run does not
+ * write an inode per file.
+ */
+#define USED_WITHIN_S 60
 
 struct pcb_cache {
 	char *top;   /* DIR */
-	char *dir;   /* DIR/v1 */
+	char *dir;   /* DIR/v2 */
 	char *build; /* the Python, exactly */
+	EVP_MD *sha256;
 	int read_only;
 	uint64_t max_size;
 	unsigned stored;       /* atomic */
@@ -54,8 +65,11 @@ pcb_cache_open(const char *dir, const char *build, int read_only,
 		return NULL;
 	c->top = strdup(dir);
 	c->build = strdup(build);
-	if (c->top == NULL || c->build == NULL ||
+	/* Fetched once: an implicit fetch on every digest takes locks. */
+	c->sha256 = EVP_MD_fetch(NULL, "SHA256", NULL);
+	if (c->top == NULL || c->build == NULL || c->sha256 == NULL ||
 	    asprintf(&c->dir, "%s/v%d", dir, ENTRY_VERSION) < 0) {
+		EVP_MD_free(c->sha256);
 		free(c->top);
 		free(c->build);
 		free(c);
@@ -66,10 +80,10 @@ pcb_cache_open(const char *dir, const char *build, int read_only,
 	return c;
 }
 
-/* BLAKE2b-512 of the parts, cut to 32 bytes.  Returns 0 or -ENOMEM. */
+/* SHA-256 of the parts.  Returns 0 or -ENOMEM. */
 static int
-digest(const void *const *parts, const size_t *lens, size_t n,
-    uint8_t out[PCB_CACHE_KEY_SIZE])
+digest(const struct pcb_cache *c, const void *const *parts, const size_t *lens,
+    size_t n, uint8_t out[PCB_CACHE_KEY_SIZE])
 {
 	unsigned char md[EVP_MAX_MD_SIZE];
 	unsigned mdlen = 0;
@@ -78,7 +92,7 @@ digest(const void *const *parts, const size_t *lens, size_t n,
 
 	if (ctx == NULL)
 		return -ENOMEM;
-	ok = EVP_DigestInit_ex(ctx, EVP_blake2b512(), NULL);
+	ok = EVP_DigestInit_ex(ctx, c->sha256, NULL);
 	for (size_t i = 0; ok && i < n; i++)
 		ok = EVP_DigestUpdate(ctx, parts[i], lens[i]);
 	ok = ok && EVP_DigestFinal_ex(ctx, md, &mdlen) &&
@@ -94,24 +108,24 @@ int
 pcb_cache_key(const struct pcb_cache *c, const char *source, size_t len,
     int optimize, uint8_t key[PCB_CACHE_KEY_SIZE])
 {
-	static const char domain[] = "pycompile-batch cache key 1";
+	static const char domain[] = "pycompile-batch cache key 2";
 	char level[16];
 	const void *parts[] = { domain, c->build, level, source };
 	size_t lens[] = { sizeof domain, strlen(c->build) + 1, 0, len };
 
 	lens[2] = (size_t)snprintf(level, sizeof level, "%d", optimize) + 1;
-	return digest(parts, lens, 4, key);
+	return digest(c, parts, lens, 4, key);
 }
 
 static int
-checksum(const uint8_t key[PCB_CACHE_KEY_SIZE], const uint8_t *data, size_t len,
-    uint8_t out[PCB_CACHE_KEY_SIZE])
+checksum(const struct pcb_cache *c, const uint8_t key[PCB_CACHE_KEY_SIZE],
+    const uint8_t *data, size_t len, uint8_t out[PCB_CACHE_KEY_SIZE])
 {
-	static const char domain[] = "pycompile-batch cache entry 1";
+	static const char domain[] = "pycompile-batch cache entry 2";
 	const void *parts[] = { domain, key, data };
 	size_t lens[] = { sizeof domain, PCB_CACHE_KEY_SIZE, len };
 
-	return digest(parts, lens, 3, out);
+	return digest(c, parts, lens, 3, out);
 }
 
 char *
@@ -144,22 +158,24 @@ put_u64(uint8_t *p, uint64_t v)
 		p[i] = (uint8_t)(v >> (8 * i));
 }
 
-/* Reads the whole file into *buf.  Returns its size or a negative errno. */
+/*
+ * Reads the whole file into *buf; *st is its status.  Returns its size or a
+ * negative errno.
+ */
 static ssize_t
-read_entry(int fd, uint8_t **buf)
+read_entry(int fd, uint8_t **buf, struct stat *st)
 {
-	struct stat st;
 	size_t got = 0;
 
 	*buf = NULL;
-	if (fstat(fd, &st) < 0)
+	if (fstat(fd, st) < 0)
 		return -errno;
-	if (!S_ISREG(st.st_mode) || (uint64_t)st.st_size > MAX_ENTRY)
+	if (!S_ISREG(st->st_mode) || (uint64_t)st->st_size > MAX_ENTRY)
 		return -EBADMSG;
-	if ((*buf = malloc((size_t)st.st_size + 1)) == NULL)
+	if ((*buf = malloc((size_t)st->st_size + 1)) == NULL)
 		return -ENOMEM;
-	while (got < (size_t)st.st_size) {
-		ssize_t n = read(fd, *buf + got, (size_t)st.st_size - got);
+	while (got < (size_t)st->st_size) {
+		ssize_t n = read(fd, *buf + got, (size_t)st->st_size - got);
 
 		if (n < 0 && errno == EINTR)
 			continue;
@@ -172,8 +188,8 @@ read_entry(int fd, uint8_t **buf)
 
 /* Why the entry buf[0..size) is not a good one, or NULL. */
 static const char *
-check_entry(const uint8_t key[PCB_CACHE_KEY_SIZE], const uint8_t *buf,
-    size_t size)
+check_entry(const struct pcb_cache *c, const uint8_t key[PCB_CACHE_KEY_SIZE],
+    const uint8_t *buf, size_t size)
 {
 	uint8_t sum[PCB_CACHE_KEY_SIZE];
 
@@ -183,7 +199,7 @@ check_entry(const uint8_t key[PCB_CACHE_KEY_SIZE], const uint8_t *buf,
 		return "an unknown entry format";
 	if (get_u64(buf + 24) != size - HEAD_SIZE)
 		return "truncated or too long";
-	if (checksum(key, buf + HEAD_SIZE, size - HEAD_SIZE, sum) < 0)
+	if (checksum(c, key, buf + HEAD_SIZE, size - HEAD_SIZE, sum) < 0)
 		return "out of memory while checking it";
 	if (memcmp(sum, buf + 32, PCB_CACHE_KEY_SIZE) != 0)
 		return "checksum mismatch";
@@ -196,6 +212,7 @@ pcb_cache_get(struct pcb_cache *c, const uint8_t key[PCB_CACHE_KEY_SIZE],
 {
 	char *path = pcb_cache_entry_path(c, key);
 	const char *bad;
+	struct stat st;
 	uint8_t *buf;
 	ssize_t size;
 	int fd;
@@ -216,11 +233,11 @@ pcb_cache_get(struct pcb_cache *c, const uint8_t key[PCB_CACHE_KEY_SIZE],
 			return -EBADMSG;
 		return e == ENOENT || e == ENOTDIR ? 0 : -e;
 	}
-	size = read_entry(fd, &buf);
-	pcb_fds_close(fd);
+	size = read_entry(fd, &buf, &st);
 	if (size == -EBADMSG ||
 	    (size >= 0 &&
-		(bad = check_entry(key, buf, (size_t)size)) != NULL)) {
+		(bad = check_entry(c, key, buf, (size_t)size)) != NULL)) {
+		pcb_fds_close(fd);
 		if (asprintf(why, "%s", size < 0 ? "not a regular file" : bad) <
 		    0)
 			*why = NULL;
@@ -228,18 +245,19 @@ pcb_cache_get(struct pcb_cache *c, const uint8_t key[PCB_CACHE_KEY_SIZE],
 		free(path);
 		return -EBADMSG;
 	}
+	/* Last use, for eviction; a failure only makes it look older. */
+	if (size >= 0 && !c->read_only &&
+	    time(NULL) - st.st_mtime >= USED_WITHIN_S)
+		(void)futimens(fd, NULL);
+	pcb_fds_close(fd);
+	free(path);
 	if (size < 0) {
 		free(buf);
-		free(path);
 		return (int)size;
 	}
 	*len = (size_t)size - HEAD_SIZE;
 	memmove(buf, buf + HEAD_SIZE, *len);
 	*data = buf;
-	/* Last use, for eviction; a failure only makes it look older. */
-	if (!c->read_only)
-		(void)utimensat(AT_FDCWD, path, NULL, 0);
-	free(path);
 	return 1;
 }
 
@@ -272,7 +290,7 @@ pcb_cache_put(struct pcb_cache *c, const uint8_t key[PCB_CACHE_KEY_SIZE],
 	if (c->read_only)
 		return;
 	if ((path = pcb_cache_entry_path(c, key)) == NULL ||
-	    checksum(key, data, len, head + 32) < 0) {
+	    checksum(c, key, data, len, head + 32) < 0) {
 		free(path);
 		put_failed(c, ENOMEM);
 		return;
@@ -308,7 +326,7 @@ older(const void *a, const void *b)
 }
 
 /*
- * Adds the entries of one DIR/v1/XX to *v; removes stale temp files.
+ * Adds the entries of one DIR/v2/XX to *v; removes stale temp files.
  * Returns 0 or -ENOMEM.
  */
 static int
@@ -446,6 +464,7 @@ pcb_cache_close(struct pcb_cache *c)
 		"stored in %s: %s",
 		c->put_failures, c->top, strerror(c->first_errno)) < 0)
 		warning = NULL;
+	EVP_MD_free(c->sha256);
 	free(c->top);
 	free(c->dir);
 	free(c->build);

@@ -2,7 +2,7 @@
  * cache.h: the content-addressed compile cache (--cache=DIR).
  *
  * An entry holds the marshal data of one source compiled at one level
- * under a fixed placeholder name; it is found by a BLAKE2b hash (OpenSSL's
+ * under a fixed placeholder name; it is found by a SHA-256 hash (OpenSSL's
  * libcrypto) of the source bytes, the level and the exact Python build,
  * never by path or mtime.  On a hit the real name goes in
  * (pcb_canonical_rename) and the header is made from the real file, so a

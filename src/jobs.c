@@ -87,6 +87,9 @@ struct engine {
 	/* Source bytes read and not yet compiled (atomic: every thread). */
 	size_t held;
 
+	/* The largest source read so far (atomic: every thread). */
+	size_t largest;
+
 	/* Main thread only. */
 	size_t submitted, reported, window;
 	size_t nread;              /* reads finished (read_done) */
@@ -111,8 +114,14 @@ read_work(uv_work_t *req)
 	else
 		pcb_source_read(&eng->src, job);
 	if (job->source != NULL) {
+		size_t seen = __atomic_load_n(&eng->largest, __ATOMIC_RELAXED);
+
 		rr->held = job->source_len;
 		__atomic_add_fetch(&eng->held, rr->held, __ATOMIC_RELAXED);
+		while (seen < rr->held &&
+		    !__atomic_compare_exchange_n(&eng->largest, &seen, rr->held,
+			0, __ATOMIC_RELAXED, __ATOMIC_RELAXED))
+			;
 	}
 	pcb_order_read(&eng->order, job);
 }
@@ -160,11 +169,28 @@ worker_main(void *arg)
 
 /*
  * The read-ahead in bytes.  One job per worker is always let in; beyond
- * that a read starts only while the sources read and not yet compiled hold
- * less than this, and only once the reads before it have finished, so that
- * their sizes are known (24 sources of 100 MB were all held at once).
+ * that a read starts only while the sources read and not yet compiled,
+ * plus each read under way counted at the largest source read so far, hold
+ * less than this (24 sources of 100 MB were all held at once).  Before any
+ * read has finished nothing is known: then one read at a time.
  */
 #define READ_AHEAD_BYTES ((size_t)64 << 20)
+
+/* Reads under way at once beyond one job per worker. */
+#define READS_AT_ONCE 4
+
+static int
+may_read_ahead(const struct engine *eng)
+{
+	size_t running = eng->submitted - eng->nread;
+	size_t largest = __atomic_load_n(&eng->largest, __ATOMIC_RELAXED);
+	size_t held = __atomic_load_n(&eng->held, __ATOMIC_RELAXED);
+
+	if (eng->nread == 0)
+		return running == 0 && held < READ_AHEAD_BYTES;
+	return running < READS_AT_ONCE &&
+	    held + (running + 1) * largest < READ_AHEAD_BYTES;
+}
 
 /* Main thread: keep the threadpool fed, up to the window. */
 static void
@@ -172,10 +198,7 @@ submit_reads(struct engine *eng, size_t ndone, int stop)
 {
 	while (!stop && !eng->closed && eng->submitted < eng->njobs &&
 	    eng->submitted - ndone < eng->window &&
-	    (eng->submitted - ndone < eng->nworkers ||
-		(eng->submitted == eng->nread &&
-		    __atomic_load_n(&eng->held, __ATOMIC_RELAXED) <
-			READ_AHEAD_BYTES))) {
+	    (eng->submitted - ndone < eng->nworkers || may_read_ahead(eng))) {
 		struct read_req *rr = &eng->reqs[eng->submitted++];
 
 		rr->req.data = eng;

@@ -39,7 +39,7 @@ mk_case cold '2020-01-02 03:04:05'
 n=$(tr -cd '\0' <"$W/cold/list" | wc -c)
 run_pair cold -j2 --cache="$C" --report="$W/cold/r.json" --
 check "cold: the cache has entries and a CACHEDIR.TAG" \
-    sh -c '[ -f "$1/CACHEDIR.TAG" ] && [ -n "$(find "$1/v1" -type f | head -1)" ]' - "$C"
+    sh -c '[ -f "$1/CACHEDIR.TAG" ] && [ -n "$(find "$1/v2" -type f | head -1)" ]' - "$C"
 # Files whose bytes an earlier file of the list has (empty __init__.py, the
 # twins): the only ones an empty cache can serve in a cold run.
 dups=$(cd "$W/cold/a" && "$PYTHON" -c '
@@ -92,7 +92,7 @@ check "--reproducible from the cache is byte-identical: $(tail -1 "$W/repro/cmp"
 
 # Bad entries: a flipped payload byte, a truncation, garbage, a symlink, a
 # FIFO (which must not hang the run).
-entries=$(find "$C/v1" -type f ! -name '*.*' | LC_ALL=C sort)
+entries=$(find "$C/v2" -type f ! -name '*.*' | LC_ALL=C sort)
 e1=$(echo "$entries" | sed -n 1p) e2=$(echo "$entries" | sed -n 2p)
 e3=$(echo "$entries" | sed -n 3p) e4=$(echo "$entries" | sed -n 4p)
 e5=$(echo "$entries" | sed -n 5p)
@@ -159,7 +159,7 @@ check "concurrent runs left no temp file in the cache" [ -z "$(find "$C2" -name 
 
 # --cache-max-size: least recently used entries go first, to 90% of it:
 # half the entries made old, a limit that holds the recent half and more.
-files=$(find "$C2/v1" -type f | LC_ALL=C sort)
+files=$(find "$C2/v2" -type f | LC_ALL=C sort)
 half=$(($(echo "$files" | wc -l) / 2))
 echo "$files" | head -n "$half" | xargs touch -d '2001-01-01'
 echo "$files" | tail -n +"$((half + 1))" >"$W/recent"
@@ -168,8 +168,8 @@ limit=$((recent * 12 / 10 + 4096))
 mk_case evict '2025-02-01 00:00:00'
 printf 'y = 2\n' >"$W/evict/b/one.py"
 (cd "$W/evict/b" && "$PCB" -q --cache="$C2" --cache-max-size="$limit" one.py)
-left=$(find "$C2/v1" -type f | xargs stat -c %s | awk '{ s += $1 } END { print s }')
-old=$(find "$C2/v1" -type f ! -newermt '2001-01-02' | wc -l)
+left=$(find "$C2/v2" -type f | xargs stat -c %s | awk '{ s += $1 } END { print s }')
+old=$(find "$C2/v2" -type f ! -newermt '2001-01-02' | wc -l)
 kept=$(xargs ls 2>/dev/null <"$W/recent" | wc -l)
 check "--cache-max-size=$limit: $left bytes left, $old of $half old entries left, $kept of $(wc -l <"$W/recent") recent kept" \
     sh -c '[ "$1" -le "$2" ] && [ "$3" -lt "$6" ] && [ "$4" = "$5" ]' - "$left" "$limit" "$old" "$kept" "$(wc -l <"$W/recent")" "$half"
@@ -233,7 +233,7 @@ same_messages "same warning, same line, two files" "$W/twins"
 # PYCOMPILE_BATCH_CACHE names the cache; usage errors.
 printf 'z = 3\n' >"$W/env.py"
 PYCOMPILE_BATCH_CACHE=$W/cache3 "$PCB" -q "$W/env.py"
-check "PYCOMPILE_BATCH_CACHE is used" [ -n "$(find "$W/cache3/v1" -type f 2>/dev/null | head -1)" ]
+check "PYCOMPILE_BATCH_CACHE is used" [ -n "$(find "$W/cache3/v2" -type f 2>/dev/null | head -1)" ]
 for args in "--cache-read-only" "--cache-max-size=1M" "--cache=$C --cache-max-size=abc" "--cache=$C --cache-max-size=0"; do
 	set +e
 	# shellcheck disable=SC2086
