@@ -151,6 +151,7 @@ struct pcb_job {
 	size_t cache_misses;  /* levels compiled with --cache */
 	size_t cache_bad;     /* bad entries met, compiled again */
 	int compile_warned;   /* a level's compile warned (pipeline.c) */
+	int needs_compiler;   /* to be run again once Python runs (jobs.c) */
 	/* SKIPPED by the read stage (-u), else COMPILED or FAILED by the
 	 * pipeline; PENDING when no worker took the job through it. */
 	enum pcb_status status;

@@ -6,6 +6,7 @@
 #include <config.h>
 
 #include <errno.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
@@ -35,6 +36,17 @@ pcb_backend_resolve(enum pcb_backend_kind kind, unsigned jobs, double timeout)
 	if (pcb_interp_own_gil() || jobs == 1)
 		return PCB_BACKEND_SUBINTERPRETERS;
 	return PCB_BACKEND_PROCESSES;
+}
+
+unsigned
+pcb_backend_planned_compilers(const struct pcb_backend_cfg *cfg)
+{
+	if (pcb_backend_resolve(cfg->kind, cfg->jobs, cfg->timeout) ==
+	    PCB_BACKEND_PROCESSES)
+		return UINT_MAX;
+	if (pcb_interp_own_gil())
+		return UINT_MAX;
+	return cfg->jobs > 1 ? 0 : 1;
 }
 
 const char *
@@ -194,6 +206,12 @@ pcb_compiler_compile(struct pcb_compiler *c, const struct pcb_compile_req *req,
     struct pcb_compile_result *res)
 {
 	return c->ops->compile(c->impl, req, res);
+}
+
+char *
+pcb_backend_identity(void)
+{
+	return pcb_interp_identity();
 }
 
 int

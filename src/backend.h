@@ -47,6 +47,14 @@ struct pcb_compiler;
 enum pcb_backend_kind pcb_backend_resolve(enum pcb_backend_kind kind,
     unsigned jobs, double timeout);
 
+/*
+ * How many compilers the backend cfg asks for will give, known before it
+ * starts: 0 where it would refuse (subinterpreters for more than one job
+ * without an own GIL), else 1 or UINT_MAX.  A backend that gives way
+ * (pcb_backend_open) may give fewer: ask pcb_backend_max_compilers then.
+ */
+unsigned pcb_backend_planned_compilers(const struct pcb_backend_cfg *cfg);
+
 /* "subinterpreters" or "processes". */
 const char *pcb_backend_name(enum pcb_backend_kind kind);
 
@@ -105,6 +113,14 @@ void pcb_compiler_end(struct pcb_compiler *c);
  */
 int pcb_compiler_compile(struct pcb_compiler *c,
     const struct pcb_compile_req *req, struct pcb_compile_result *res);
+
+/*
+ * What decides the runtime pcb_backend_open fills, known without starting
+ * it (pcb_interp_identity): a runtime recorded under the same identity is
+ * the one this run would start.  Returns it (owned), or NULL when it
+ * cannot be told.  Any thread.
+ */
+char *pcb_backend_identity(void);
 
 /*
  * The runtime alone, for --version: started in this process and ended.

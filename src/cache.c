@@ -27,6 +27,7 @@
 
 #include "cache.h"
 #include "fds.h"
+#include "pcb.h"
 #include "write.h"
 
 #define ENTRY_MAGIC "pycompile-batch\n"
@@ -56,28 +57,37 @@ struct pcb_cache {
 };
 
 struct pcb_cache *
-pcb_cache_open(const char *dir, const char *build, int read_only,
-    uint64_t max_size)
+pcb_cache_open(const char *dir, int read_only, uint64_t max_size)
 {
 	struct pcb_cache *c = calloc(1, sizeof *c);
 
 	if (c == NULL)
 		return NULL;
 	c->top = strdup(dir);
-	c->build = strdup(build);
 	/* Fetched once: an implicit fetch on every digest takes locks. */
 	c->sha256 = EVP_MD_fetch(NULL, "SHA256", NULL);
-	if (c->top == NULL || c->build == NULL || c->sha256 == NULL ||
+	if (c->top == NULL || c->sha256 == NULL ||
 	    asprintf(&c->dir, "%s/v%d", dir, ENTRY_VERSION) < 0) {
 		EVP_MD_free(c->sha256);
 		free(c->top);
-		free(c->build);
 		free(c);
 		return NULL;
 	}
 	c->read_only = read_only;
 	c->max_size = max_size;
 	return c;
+}
+
+int
+pcb_cache_set_build(struct pcb_cache *c, const char *build)
+{
+	char *b = strdup(build);
+
+	if (b == NULL)
+		return -ENOMEM;
+	free(c->build);
+	c->build = b;
+	return 0;
 }
 
 /* SHA-256 of the parts.  Returns 0 or -ENOMEM. */
@@ -111,8 +121,11 @@ pcb_cache_key(const struct pcb_cache *c, const char *source, size_t len,
 	static const char domain[] = "pycompile-batch cache key 2";
 	char level[16];
 	const void *parts[] = { domain, c->build, level, source };
-	size_t lens[] = { sizeof domain, strlen(c->build) + 1, 0, len };
+	size_t lens[] = { sizeof domain, 0, 0, len };
 
+	if (c->build == NULL)
+		return -EINVAL;
+	lens[1] = strlen(c->build) + 1;
 	lens[2] = (size_t)snprintf(level, sizeof level, "%d", optimize) + 1;
 	return digest(c, parts, lens, 4, key);
 }
@@ -304,6 +317,119 @@ pcb_cache_put(struct pcb_cache *c, const uint8_t key[PCB_CACHE_KEY_SIZE],
 		__atomic_add_fetch(&c->stored, 1, __ATOMIC_RELAXED);
 	werr_free(&werr);
 	free(path);
+}
+
+/*
+ * The runtime record: the entry under the key of the identity, holding the
+ * runtime's fields as NUL-terminated text, in this order.
+ */
+#define RUNTIME_FORMAT "pycompile-batch runtime 1"
+
+static int
+runtime_key(const struct pcb_cache *c, const char *identity,
+    uint8_t key[PCB_CACHE_KEY_SIZE])
+{
+	static const char domain[] = "pycompile-batch runtime key 1";
+	const void *parts[] = { domain, PACKAGE_VERSION, identity };
+	size_t lens[] = { sizeof domain, sizeof PACKAGE_VERSION,
+		strlen(identity) + 1 };
+
+	return digest(c, parts, lens, 3, key);
+}
+
+/* The next NUL-terminated field of [*p, end), or NULL. */
+static const char *
+next_field(const char **p, const char *end)
+{
+	const char *f = *p, *nul = memchr(f, '\0', (size_t)(end - f));
+
+	if (f >= end || nul == NULL)
+		return NULL;
+	*p = nul + 1;
+	return f;
+}
+
+/* Parses a record into rt (zeroed first).  Returns 0 or -EBADMSG. */
+static int
+parse_runtime(const char *p, size_t len, struct pcb_runtime *rt)
+{
+	const char *end = p + len, *f[10];
+	char *e1, *e2, *e3, *e4;
+	unsigned long magic, minor;
+	long opt, gil;
+
+	memset(rt, 0, sizeof *rt);
+	for (size_t i = 0; i < 10; i++)
+		if ((f[i] = next_field(&p, end)) == NULL)
+			return -EBADMSG;
+	magic = strtoul(f[3], &e1, 10);
+	opt = strtol(f[7], &e2, 10);
+	minor = strtoul(f[8], &e3, 10);
+	gil = strtol(f[9], &e4, 10);
+	if (p != end || strcmp(f[0], RUNTIME_FORMAT) != 0 || *e1 || *e2 ||
+	    *e3 || *e4 || magic > UINT32_MAX ||
+	    (f[5][0] != 'p' && f[5][0] != '-') ||
+	    strlen(f[1]) >= sizeof rt->version ||
+	    strlen(f[2]) >= sizeof rt->build ||
+	    strlen(f[4]) >= sizeof rt->cache_tag)
+		return -EBADMSG;
+	strcpy(rt->version, f[1]);
+	strcpy(rt->build, f[2]);
+	rt->magic = (uint32_t)magic;
+	strcpy(rt->cache_tag, f[4]);
+	if (f[5][0] == 'p' && (rt->pycache_prefix = strdup(f[6])) == NULL)
+		return -ENOMEM;
+	rt->optimize = (int)opt;
+	rt->py_minor = (unsigned)minor;
+	rt->own_gil = (int)gil;
+	return 0;
+}
+
+int
+pcb_cache_runtime_get(struct pcb_cache *c, const char *identity,
+    struct pcb_runtime *rt)
+{
+	uint8_t key[PCB_CACHE_KEY_SIZE], *data;
+	size_t len;
+	char *why;
+	int ret;
+
+	memset(rt, 0, sizeof *rt);
+	if (runtime_key(c, identity, key) < 0)
+		return 0;
+	ret = pcb_cache_get(c, key, &data, &len, &why);
+	free(why);
+	if (ret != 1)
+		return 0;
+	ret = parse_runtime((const char *)data, len, rt);
+	free(data);
+	if (ret < 0) {
+		free(rt->pycache_prefix);
+		memset(rt, 0, sizeof *rt);
+		return 0;
+	}
+	return 1;
+}
+
+void
+pcb_cache_runtime_put(struct pcb_cache *c, const char *identity,
+    const struct pcb_runtime *rt)
+{
+	uint8_t key[PCB_CACHE_KEY_SIZE];
+	char *text;
+	int n;
+
+	if (c->read_only || runtime_key(c, identity, key) < 0)
+		return;
+	n = asprintf(&text, "%s%c%s%c%s%c%u%c%s%c%c%c%s%c%d%c%u%c%d%c",
+	    RUNTIME_FORMAT, 0, rt->version, 0, rt->build, 0, rt->magic, 0,
+	    rt->cache_tag, 0, rt->pycache_prefix ? 'p' : '-', 0,
+	    rt->pycache_prefix ? rt->pycache_prefix : "", 0, rt->optimize, 0,
+	    rt->py_minor, 0, rt->own_gil, 0);
+	if (n < 0)
+		return;
+	pcb_cache_put(c, key, (const uint8_t *)text, (size_t)n);
+	free(text);
 }
 
 /* One entry met by eviction. */

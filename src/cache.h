@@ -25,12 +25,32 @@
 struct pcb_cache;
 
 /*
- * Opens the cache in dir (made on first store).  build names the Python
- * exactly (sys.version, magic number, cache tag); read_only: never write
+ * Opens the cache in dir (made on first store).  read_only: never write
  * or touch; max_size: bytes, 0 for no limit.  Returns NULL on ENOMEM.
  */
-struct pcb_cache *pcb_cache_open(const char *dir, const char *build,
-    int read_only, uint64_t max_size);
+struct pcb_cache *pcb_cache_open(const char *dir, int read_only,
+    uint64_t max_size);
+
+/*
+ * Names the Python exactly (sys.version, magic number, cache tag), for
+ * every key after it.  Before the first pcb_cache_key.  Returns 0 or
+ * -ENOMEM.
+ */
+int pcb_cache_set_build(struct pcb_cache *c, const char *build);
+
+struct pcb_runtime;
+
+/*
+ * The runtime record: what a run that started Python found its runtime to
+ * be, stored under the runtime's identity (pcb_backend_identity), so that
+ * a run whose every file hits can write them without starting Python.
+ * get: 1 with *rt filled (rt->pycache_prefix owned), or 0 (none, or not a
+ * good one).  put: stores it (nothing when read-only).
+ */
+int pcb_cache_runtime_get(struct pcb_cache *c, const char *identity,
+    struct pcb_runtime *rt);
+void pcb_cache_runtime_put(struct pcb_cache *c, const char *identity,
+    const struct pcb_runtime *rt);
 
 /*
  * The key of source at optimisation level optimize (0, 1, 2).  Returns 0,

@@ -15,10 +15,12 @@
 #include <Python.h>
 #include <marshal.h>
 
+#include <dlfcn.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "interp.h"
 
@@ -270,6 +272,41 @@ int
 pcb_interp_own_gil(void)
 {
 	return PCB_OWN_GIL;
+}
+
+/* NAME=value, or NAME unset, for pcb_interp_identity. */
+static const char *
+env_or_unset(const char *name)
+{
+	const char *v = getenv(name);
+
+	return v != NULL ? v : "\001unset";
+}
+
+char *
+pcb_interp_identity(void)
+{
+	Dl_info dl;
+	struct stat st;
+	char *out;
+
+	/* Py_GetVersion and PyImport_GetMagicTag need no runtime. */
+	if (dladdr((void *)Py_GetVersion, &dl) == 0 || dl.dli_fname == NULL ||
+	    stat(dl.dli_fname, &st) < 0)
+		return NULL;
+	if (asprintf(&out,
+		"%s|%s|%lx|%s|%lld|%lld.%09ld|PYTHONPYCACHEPREFIX=%s|"
+		"PYTHONOPTIMIZE=%s|PYTHONUTF8=%s|PYTHONCOERCECLOCALE=%s|"
+		"LC_ALL=%s|LC_CTYPE=%s|LANG=%s",
+		Py_GetVersion(), PyImport_GetMagicTag(),
+		(unsigned long)PY_VERSION_HEX, dl.dli_fname,
+		(long long)st.st_size, (long long)st.st_mtim.tv_sec,
+		st.st_mtim.tv_nsec, env_or_unset("PYTHONPYCACHEPREFIX"),
+		env_or_unset("PYTHONOPTIMIZE"), env_or_unset("PYTHONUTF8"),
+		env_or_unset("PYTHONCOERCECLOCALE"), env_or_unset("LC_ALL"),
+		env_or_unset("LC_CTYPE"), env_or_unset("LANG")) < 0)
+		return NULL;
+	return out;
 }
 
 int

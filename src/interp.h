@@ -31,6 +31,16 @@ void pcb_interp_runtime_fini(void);
 /* Whether this build has own-GIL subinterpreters (PEP 684, 3.12+). */
 int pcb_interp_own_gil(void);
 
+/*
+ * What decides pcb_interp_runtime_init's answer, without starting Python:
+ * the linked library (Py_GetVersion, its cache tag, its file's path, size
+ * and mtime) and the environment the runtime reads (PYTHONPYCACHEPREFIX,
+ * PYTHONOPTIMIZE, the locale).  Equal identities give equal runtimes.
+ * Returns it (owned), or NULL when the library's file cannot be found or on
+ * ENOMEM.  Any thread.
+ */
+char *pcb_interp_identity(void);
+
 struct pcb_interp;
 
 /*

@@ -15,6 +15,14 @@
  *    order (order.c), takes each through the pipeline, marks it done and
  *    wakes the loop with uv_async_send.
  * The engine makes no Python call: the backend does.
+ *
+ * With --cache, a run may start without Python: where the cache holds a
+ * record of the runtime this run would start (cache.h), the workers have
+ * no compiler, and every file whose levels all hit is written as usual.
+ * The first file that needs a compile is put back (order.c): no further
+ * file starts, the files under way finish, and a second pass starts Python
+ * and runs every file not done, from that one on, reporting in input order
+ * throughout.  A run whose every file hits never starts Python.
  */
 #include <config.h>
 
@@ -76,6 +84,12 @@ struct engine {
 	struct worker *workers;
 	size_t nworkers;
 
+	struct pcb_cache *cache; /* --cache (also eng->pipe.cache), or NULL */
+	char *identity;          /* the runtime's (backend.h), or NULL */
+	int rt_recorded;         /* eng->rt came from the cache's record */
+	int without_python;      /* this pass runs with no compiler */
+	int python_started;
+
 	uv_loop_t loop;
 	uv_async_t wake;
 	uv_signal_t sigs[NSTOP];
@@ -128,18 +142,17 @@ read_work(uv_work_t *req)
 
 static void submit_reads(struct engine *eng, size_t ndone, int stop);
 
+static void advance(struct engine *eng);
+
 /* Main thread: the job is with the compilers; the next read may start. */
 static void
 read_done(uv_work_t *req, int status)
 {
 	struct engine *eng = req->data;
-	size_t ndone;
-	int stop;
 
 	(void)status;
 	eng->nread++;
-	ndone = pcb_order_progress(&eng->order, &stop);
-	submit_reads(eng, ndone, stop);
+	advance(eng);
 }
 
 static void
@@ -150,8 +163,10 @@ worker_main(void *arg)
 	struct pcb_job *job;
 	int skip;
 
-	pcb_compiler_begin(w->compiler);
+	if (w->compiler != NULL)
+		pcb_compiler_begin(w->compiler);
 	while ((job = pcb_order_claim(&eng->order, w->index, &skip)) != NULL) {
+		job->needs_compiler = 0;
 		if (skip || job->status == PCB_STATUS_SKIPPED) {
 			free(job->source);
 			job->source = NULL;
@@ -161,10 +176,15 @@ worker_main(void *arg)
 		/* The source is freed: its bytes leave the read-ahead. */
 		__atomic_sub_fetch(&eng->held, eng->reqs[job->index].held,
 		    __ATOMIC_RELAXED);
-		pcb_order_done(&eng->order, w->index, job);
+		eng->reqs[job->index].held = 0;
+		if (job->needs_compiler)
+			pcb_order_put_back(&eng->order, w->index, job);
+		else
+			pcb_order_done(&eng->order, w->index, job);
 		uv_async_send(&eng->wake);
 	}
-	pcb_compiler_end(w->compiler);
+	if (w->compiler != NULL)
+		pcb_compiler_end(w->compiler);
 }
 
 /*
@@ -196,9 +216,17 @@ may_read_ahead(const struct engine *eng)
 static void
 submit_reads(struct engine *eng, size_t ndone, int stop)
 {
+	/* Jobs a pass without Python finished are not read again. */
+	while (eng->submitted < eng->njobs &&
+	    pcb_order_is_done(&eng->order, eng->submitted)) {
+		eng->submitted++;
+		eng->nread++;
+	}
+	/* ndone may count done jobs past submitted: sums, not differences. */
 	while (!stop && !eng->closed && eng->submitted < eng->njobs &&
-	    eng->submitted - ndone < eng->window &&
-	    (eng->submitted - ndone < eng->nworkers || may_read_ahead(eng))) {
+	    !pcb_order_is_done(&eng->order, eng->submitted) &&
+	    eng->submitted < ndone + eng->window &&
+	    (eng->submitted < ndone + eng->nworkers || may_read_ahead(eng))) {
 		struct read_req *rr = &eng->reqs[eng->submitted++];
 
 		rr->req.data = eng;
@@ -237,13 +265,15 @@ close_handles(struct engine *eng)
 			uv_close((uv_handle_t *)&eng->sigs[i], NULL);
 }
 
-/* Main thread: report what is done, in order; feed more; stop at the end. */
+/*
+ * Main thread: report what is done, in order; feed more; stop at the end,
+ * or at the end of a pass without Python that put a job back.
+ */
 static void
-on_wake(uv_async_t *handle)
+advance(struct engine *eng)
 {
-	struct engine *eng = handle->data;
 	size_t ndone;
-	int stop;
+	int stop, put_back;
 
 	ndone = pcb_order_progress(&eng->order, &stop);
 	while (eng->reported < eng->submitted &&
@@ -253,18 +283,33 @@ on_wake(uv_async_t *handle)
 		pcb_report_job(eng->report, job);
 		free_job(job);
 	}
-	submit_reads(eng, ndone, stop);
-	if (eng->reported == eng->submitted &&
+	put_back = eng->without_python && pcb_order_sent_back(&eng->order);
+	if (!put_back)
+		submit_reads(eng, ndone, stop);
+	if (put_back && eng->nread == eng->submitted &&
+	    pcb_order_idle(&eng->order)) {
+		/* The pass is over; pcb_jobs_run starts Python for the next. */
+		pcb_order_close(&eng->order);
+		uv_stop(&eng->loop);
+	} else if (!put_back && eng->reported == eng->submitted &&
 	    (stop || eng->submitted == eng->njobs)) {
 		pcb_order_close(&eng->order);
 		close_handles(eng);
-	} else if (stop && pcb_order_only_reads_left(&eng->order)) {
+	} else if (stop &&
+	    (put_back ? pcb_order_idle(&eng->order) :
+			pcb_order_only_reads_left(&eng->order))) {
 		/* Nothing but reads that may never return: leave them. */
 		eng->abandoned = 1;
 		pcb_order_close(&eng->order);
 		close_handles(eng);
 		uv_stop(&eng->loop);
 	}
+}
+
+static void
+on_wake(uv_async_t *handle)
+{
+	advance(handle->data);
 }
 
 /*
@@ -279,7 +324,7 @@ on_signal(uv_signal_t *handle, int signum)
 	struct engine *eng = handle->data;
 
 	pcb_order_signal(&eng->order, signum);
-	on_wake(&eng->wake);
+	advance(eng);
 }
 
 /* libuv gives each threadpool thread this stack, and aborts if it cannot. */
@@ -402,9 +447,11 @@ err:
 static int
 start_worker(struct engine *eng, struct worker *w)
 {
+	/* Without Python a worker only reads entries and writes files. */
 	uv_thread_options_t topt = {
 		.flags = UV_THREAD_HAS_STACK_SIZE,
-		.stack_size =
+		.stack_size = eng->backend == NULL ?
+		    (size_t)512 << 10 :
 		    pcb_backend_thread_stack(eng->backend, eng->rt.py_minor),
 	};
 	int ret;
@@ -479,9 +526,9 @@ err_libuv:
 static void
 close_cache(struct engine *eng)
 {
-	char *warning = pcb_cache_close(eng->pipe.cache);
+	char *warning = pcb_cache_close(eng->cache);
 
-	eng->pipe.cache = NULL;
+	eng->cache = eng->pipe.cache = NULL;
 	if (warning != NULL && !eng->opt->quiet)
 		fprintf(stderr, "%s\n", warning);
 	free(warning);
@@ -502,14 +549,29 @@ engine_fini(struct engine *eng)
 	free(eng->reqs);
 	free(eng->workers);
 	free(eng->cwd);
+	free(eng->identity);
+}
+
+/* The runtime fields a record must match (cache.h). */
+static int
+same_runtime(const struct pcb_runtime *a, const struct pcb_runtime *b)
+{
+	return strcmp(a->version, b->version) == 0 &&
+	    strcmp(a->build, b->build) == 0 && a->py_minor == b->py_minor &&
+	    a->magic == b->magic && strcmp(a->cache_tag, b->cache_tag) == 0 &&
+	    (a->pycache_prefix == NULL) == (b->pycache_prefix == NULL) &&
+	    (a->pycache_prefix == NULL ||
+		strcmp(a->pycache_prefix, b->pycache_prefix) == 0) &&
+	    a->optimize == b->optimize && a->own_gil == b->own_gil;
 }
 
 /*
- * Starts the backend, fills what the stages need to know of the runtime, and
- * sizes the worker pool.  Returns 0 or -errno with *cause.
+ * Main thread: starts Python (the backend).  A first start records its
+ * runtime in the cache; a start after a pass without Python must find the
+ * runtime that pass used.  Returns 0 or -errno with *cause.
  */
 static int
-engine_start_backend(struct engine *eng, const char *argv0, char **cause)
+start_python(struct engine *eng, const char *argv0, char **cause)
 {
 	const struct pcb_options *opt = eng->opt;
 	struct pcb_backend_cfg cfg = {
@@ -518,11 +580,67 @@ engine_start_backend(struct engine *eng, const char *argv0, char **cause)
 		.timeout = opt->timeout,
 		.jobs = opt->jobs,
 	};
-	unsigned max;
+	struct pcb_runtime rt;
 	int ret;
 
-	if ((ret = pcb_backend_open(&cfg, &eng->rt, &eng->backend, cause)) < 0)
+	if ((ret = pcb_backend_open(&cfg, &rt, &eng->backend, cause)) < 0)
 		return ret;
+	eng->report->python_started = 1;
+	eng->python_started = 1;
+	if (!eng->rt_recorded) {
+		/* No record was found: this run makes it. */
+		eng->rt = rt;
+		if (eng->cache != NULL && eng->identity != NULL)
+			pcb_cache_runtime_put(eng->cache, eng->identity,
+			    &eng->rt);
+		return 0;
+	}
+	ret = same_runtime(&rt, &eng->rt) ? 0 : -ESTALE;
+	if (ret < 0) {
+		/* Cannot happen unless the record lies: replace it, and say. */
+		if (eng->cache != NULL && eng->identity != NULL)
+			pcb_cache_runtime_put(eng->cache, eng->identity, &rt);
+		if (asprintf(cause,
+			"the runtime recorded in the cache (%s, magic %u, tag "
+			"%s) is not this Python's (%s, magic %u, tag %s): the "
+			"record is replaced; run again",
+			eng->rt.build, eng->rt.magic, eng->rt.cache_tag,
+			rt.build, rt.magic, rt.cache_tag) < 0)
+			*cause = NULL;
+	}
+	pcb_runtime_fini(&rt);
+	return ret;
+}
+
+/*
+ * Main thread: opens --cache and looks for the record of the runtime this
+ * run would start.  Returns 1 when it is found (eng->rt filled from it):
+ * the run may start without Python.
+ */
+static int
+runtime_from_cache(struct engine *eng, const struct pcb_backend_cfg *cfg)
+{
+	const struct pcb_options *opt = eng->opt;
+
+	if (opt->cache_dir == NULL)
+		return 0;
+	if ((eng->cache = pcb_cache_open(opt->cache_dir, opt->cache_read_only,
+		 opt->cache_max_size)) == NULL)
+		return -ENOMEM;
+	/* A backend that would refuse to start says so now, as without. */
+	if (pcb_backend_planned_compilers(cfg) == 0 ||
+	    (eng->identity = pcb_backend_identity()) == NULL)
+		return 0;
+	return pcb_cache_runtime_get(eng->cache, eng->identity, &eng->rt);
+}
+
+/* Main thread: what the stages need to know of the runtime (eng->rt). */
+static int
+use_runtime(struct engine *eng)
+{
+	const struct pcb_options *opt = eng->opt;
+	char *build = NULL;
+
 	eng->tags.cache_tag = eng->rt.cache_tag;
 	eng->tags.prefix = eng->rt.pycache_prefix;
 	eng->tags.cwd = eng->cwd;
@@ -535,34 +653,85 @@ engine_start_backend(struct engine *eng, const char *argv0, char **cause)
 	eng->pipe.magic = eng->rt.magic;
 	eng->pipe.py_minor = eng->rt.py_minor;
 	eng->pipe.interp_optimize = eng->rt.optimize;
-	if (opt->cache_dir != NULL) {
-		char *build = NULL;
+	eng->pipe.cache = eng->cache;
+	if (eng->cache == NULL)
+		return 0;
+	if (asprintf(&build, "%s|magic %u|tag %s|code-ref %d|%s %s",
+		eng->rt.build, eng->rt.magic, eng->rt.cache_tag, PCB_CODE_REF,
+		PACKAGE_NAME, PACKAGE_VERSION) < 0)
+		return -ENOMEM;
+	if (pcb_cache_set_build(eng->cache, build) < 0) {
+		free(build);
+		return -ENOMEM;
+	}
+	free(build);
+	return 0;
+}
 
-		if (asprintf(&build, "%s|magic %u|tag %s|code-ref %d|%s %s",
-			eng->rt.build, eng->rt.magic, eng->rt.cache_tag,
-			PCB_CODE_REF, PACKAGE_NAME, PACKAGE_VERSION) < 0 ||
-		    (eng->pipe.cache = pcb_cache_open(opt->cache_dir, build,
-			 opt->cache_read_only, opt->cache_max_size)) == NULL) {
-			free(build);
-			*cause = strdup("out of memory");
+/*
+ * Sizes the worker pool to what the backend can run (or, without Python
+ * yet, will run).  The first call also sets up the order.  Returns 0 or
+ * -ENOMEM.
+ */
+static int
+size_workers(struct engine *eng, unsigned max)
+{
+	const struct pcb_options *opt = eng->opt;
+	size_t n = opt->jobs < eng->njobs ? opt->jobs : eng->njobs;
+
+	if (n > max)
+		n = max;
+	if (n == 0)
+		n = 1;
+	if (eng->workers != NULL) {
+		/* A second pass: as many or fewer, on the same order. */
+		if (n < eng->nworkers)
+			eng->nworkers = n;
+		memset(eng->workers, 0, eng->nworkers * sizeof *eng->workers);
+	} else {
+		eng->nworkers = n;
+		if ((eng->workers = calloc(n, sizeof *eng->workers)) == NULL) {
+			eng->nworkers = 0;
 			return -ENOMEM;
 		}
-		free(build);
+		if (pcb_order_init(&eng->order, eng->jobs, eng->njobs, n,
+			opt->fail_fast, eng->tags.prefix != NULL) < 0)
+			return -ENOMEM;
 	}
-
-	max = pcb_backend_max_compilers(eng->backend);
-	eng->nworkers = opt->jobs < eng->njobs ? opt->jobs : eng->njobs;
-	if (eng->nworkers > max)
-		eng->nworkers = max;
-	if (eng->nworkers == 0)
-		eng->nworkers = 1;
 	eng->window = 8 * eng->nworkers + 16;
-	if ((eng->workers = calloc(eng->nworkers, sizeof *eng->workers)) ==
-	    NULL)
-		eng->nworkers = 0;
-	if (eng->workers == NULL ||
-	    pcb_order_init(&eng->order, eng->jobs, eng->njobs, eng->nworkers,
-		opt->fail_fast, eng->tags.prefix != NULL) < 0) {
+	return 0;
+}
+
+/*
+ * Starts Python, or finds its runtime recorded in --cache and leaves it
+ * for later (eng->without_python), fills what the stages need to know of
+ * the runtime, and sizes the worker pool.  Returns 0 or -errno with
+ * *cause.
+ */
+static int
+engine_start_backend(struct engine *eng, const char *argv0, char **cause)
+{
+	const struct pcb_options *opt = eng->opt;
+	struct pcb_backend_cfg cfg = {
+		.kind = opt->backend,
+		.argv0 = argv0,
+		.timeout = opt->timeout,
+		.jobs = opt->jobs,
+	};
+	int ret;
+
+	if ((ret = runtime_from_cache(eng, &cfg)) < 0) {
+		*cause = strdup("out of memory");
+		return ret;
+	}
+	eng->without_python = eng->rt_recorded = ret == 1;
+	if (!eng->without_python && (ret = start_python(eng, argv0, cause)) < 0)
+		return ret;
+	if (use_runtime(eng) < 0 ||
+	    size_workers(eng,
+		eng->without_python ?
+		    pcb_backend_planned_compilers(&cfg) :
+		    pcb_backend_max_compilers(eng->backend)) < 0) {
 		*cause = strdup("out of memory");
 		return -ENOMEM;
 	}
@@ -573,8 +742,9 @@ engine_start_backend(struct engine *eng, const char *argv0, char **cause)
  * Main thread: makes the compilers and starts their workers.  The first
  * starts at once; each further one is made, one at a time, while the others
  * already compile, and only while some job is still unclaimed: a new
- * interpreter costs more than compiling a small file.  Returns how many
- * started; *cause says why the next one did not.
+ * interpreter costs more than compiling a small file.  Without Python the
+ * workers have no compiler, and all start.  Returns how many started;
+ * *cause says why the next one did not.
  */
 static size_t
 engine_start_workers(struct engine *eng, char **cause)
@@ -585,9 +755,11 @@ engine_start_workers(struct engine *eng, char **cause)
 	for (i = 0; i < eng->nworkers; i++) {
 		struct worker *w = &eng->workers[i];
 
-		if (i > 0 && !pcb_order_work_left(&eng->order))
+		if (i > 0 && !eng->without_python &&
+		    !pcb_order_work_left(&eng->order))
 			break;
-		if (pcb_compiler_new(eng->backend, &w->compiler, cause) < 0)
+		if (!eng->without_python &&
+		    pcb_compiler_new(eng->backend, &w->compiler, cause) < 0)
 			break;
 		w->index = i;
 		if ((ret = start_worker(eng, w)) < 0) {
@@ -602,6 +774,85 @@ engine_start_workers(struct engine *eng, char **cause)
 	return i;
 }
 
+/* Main thread: joins the workers and frees their compilers. */
+static void
+stop_workers(struct engine *eng)
+{
+	for (size_t i = 0; i < eng->nworkers; i++) {
+		if (eng->workers[i].started)
+			uv_thread_join(&eng->workers[i].thread);
+		eng->workers[i].started = 0;
+		pcb_compiler_free(eng->workers[i].compiler);
+		eng->workers[i].compiler = NULL;
+	}
+}
+
+/*
+ * Main thread: starts the workers and runs the loop until the run (or a
+ * pass without Python) is over.  Returns 0, or -errno with *cause when no
+ * worker could start.
+ */
+static int
+run_pass(struct engine *eng, char **cause)
+{
+	size_t nstarted;
+	int few_fds;
+
+	/*
+	 * Reading starts first, so that it overlaps the compilers' start;
+	 * short of file descriptors, after it, one file per worker at a time:
+	 * a starting interpreter opens files too.
+	 */
+	few_fds = pcb_fds_room() < PCB_FDS_PLENTY;
+	if (few_fds) {
+		eng->window = eng->nworkers;
+		pcb_fds_take_turns();
+	} else
+		submit_reads(eng, pcb_order_progress(&eng->order, &(int){ 0 }),
+		    0);
+	nstarted = engine_start_workers(eng, cause);
+	if (few_fds)
+		submit_reads(eng, pcb_order_progress(&eng->order, &(int){ 0 }),
+		    0);
+	if (nstarted == 0) {
+		/* Nothing can compile: let the queued reads drain, then stop. */
+		pcb_order_close(&eng->order);
+		close_handles(eng);
+		uv_run(&eng->loop, UV_RUN_DEFAULT);
+		return -EAGAIN;
+	}
+	/* Some workers run: a later one that would not start is no error. */
+	free(*cause);
+	*cause = NULL;
+	uv_run(&eng->loop, UV_RUN_DEFAULT);
+	return 0;
+}
+
+/*
+ * Main thread, after a pass without Python put a job back: every job not
+ * done is read again.  Returns whether there is a second pass to run.
+ */
+static int
+prepare_second_pass(struct engine *eng)
+{
+	if (eng->abandoned || pcb_order_signal(&eng->order, 0) != 0 ||
+	    !pcb_order_reopen(&eng->order))
+		return 0;
+	for (size_t i = eng->reported; i < eng->njobs; i++) {
+		if (pcb_order_is_done(&eng->order, i))
+			continue;
+		free_job(&eng->jobs[i]);
+		/* needs_compiler stays on a job put back: claimed already. */
+		eng->jobs[i].status = PCB_STATUS_PENDING;
+		__atomic_sub_fetch(&eng->held, eng->reqs[i].held,
+		    __ATOMIC_RELAXED);
+		eng->reqs[i].held = 0;
+	}
+	eng->submitted = eng->nread = eng->reported;
+	eng->without_python = 0;
+	return 1;
+}
+
 int
 pcb_jobs_run(const struct pcb_options *opt, const char *argv0, char **paths,
     char **dfiles, size_t npaths, struct pcb_report *rep, int *signo,
@@ -609,8 +860,7 @@ pcb_jobs_run(const struct pcb_options *opt, const char *argv0, char **paths,
 {
 	/* On the heap: abandoned reads keep using it after we return. */
 	struct engine *eng;
-	size_t nstarted;
-	int ret, few_fds;
+	int ret;
 
 	*signo = 0;
 	*abandoned = 0;
@@ -634,55 +884,42 @@ pcb_jobs_run(const struct pcb_options *opt, const char *argv0, char **paths,
 		goto out;
 	if ((ret = engine_start_backend(eng, argv0, cause)) < 0)
 		goto out_backend;
-	/* Python keeps files of its own: a write needs two more. */
-	if (pcb_fds_room() < PCB_FDS_WRITE) {
-		if (asprintf(cause,
-			"too few file descriptors (ulimit -n): Python "
-			"started, and %d free are needed to write",
-			PCB_FDS_WRITE) < 0)
-			*cause = NULL;
-		ret = -EMFILE;
-		goto out_workers;
-	}
-
-	/*
-	 * Reading starts first, so that it overlaps the compilers' start;
-	 * short of file descriptors, after it, one file per worker at a time:
-	 * a starting interpreter opens files too.
-	 */
 	if ((ret = size_threadpool(eng->nworkers, cause)) < 0)
 		goto out_workers;
-	few_fds = pcb_fds_room() < PCB_FDS_PLENTY;
-	if (few_fds) {
-		eng->window = eng->nworkers;
-		pcb_fds_take_turns();
-	} else
-		submit_reads(eng, 0, 0);
-	nstarted = engine_start_workers(eng, cause);
-	if (few_fds)
-		submit_reads(eng, 0, 0);
-	if (nstarted == 0) {
-		/* Nothing can compile: let the queued reads drain, then stop. */
-		pcb_order_close(&eng->order);
-		close_handles(eng);
-		uv_run(&eng->loop, UV_RUN_DEFAULT);
-		ret = -EAGAIN;
-		goto out_workers;
+	for (;;) {
+		/* Python keeps files of its own: a write needs two more. */
+		if (eng->python_started && pcb_fds_room() < PCB_FDS_WRITE) {
+			if (asprintf(cause,
+				"too few file descriptors (ulimit -n): Python "
+				"started, and %d free are needed to write",
+				PCB_FDS_WRITE) < 0)
+				*cause = NULL;
+			ret = -EMFILE;
+			goto out_workers;
+		}
+		if ((ret = run_pass(eng, cause)) < 0)
+			goto out_workers;
+		if (!eng->without_python)
+			break;
+		/* A file needs a compile: Python starts for a second pass. */
+		stop_workers(eng);
+		if (!prepare_second_pass(eng))
+			break;
+		if ((ret = start_python(eng, argv0, cause)) < 0 ||
+		    (ret = size_workers(eng,
+			 pcb_backend_max_compilers(eng->backend))) < 0) {
+			/* The jobs left are not run; the run says why. */
+			pcb_order_close(&eng->order);
+			close_handles(eng);
+			uv_run(&eng->loop, UV_RUN_DEFAULT);
+			goto out_workers;
+		}
 	}
-	/* Some workers run: a later one that would not start is no error. */
-	free(*cause);
-	*cause = NULL;
-
-	uv_run(&eng->loop, UV_RUN_DEFAULT);
 	*signo = pcb_order_signal(&eng->order, 0);
 	ret = 0;
 
 out_workers:
-	for (size_t i = 0; i < eng->nworkers; i++) {
-		if (eng->workers[i].started)
-			uv_thread_join(&eng->workers[i].thread);
-		pcb_compiler_free(eng->workers[i].compiler);
-	}
+	stop_workers(eng);
 out_backend:
 	close_cache(eng);
 	pcb_backend_close(eng->backend);

@@ -61,6 +61,17 @@ pcb_order_fini(struct pcb_order *o)
 	o->current = NULL;
 }
 
+/*
+ * With lock held: steps over jobs already done, which a second pass
+ * (pcb_order_reopen) leaves among the others.
+ */
+static void
+skip_done(struct pcb_order *o)
+{
+	while (o->next_claim < o->njobs && o->state[o->next_claim] == JOB_DONE)
+		o->next_claim++;
+}
+
 /* With lock held: is the next job in input order read? */
 static int
 next_ready(const struct pcb_order *o)
@@ -128,19 +139,22 @@ pcb_order_claim(struct pcb_order *o, size_t worker, int *skip)
 	uv_mutex_lock(&o->lock);
 	while (!next_ready(o) && !o->closing)
 		uv_cond_wait(&o->ready_cond, &o->lock);
-	if (!next_ready(o)) {
+	if (!next_ready(o) || o->put_back) {
 		uv_mutex_unlock(&o->lock);
 		return NULL;
 	}
 	job = &o->jobs[o->next_claim++];
 	o->state[job->index] = JOB_CLAIMED;
+	skip_done(o);
 	/* The one after may be read already: pass the baton. */
 	if (next_ready(o))
 		uv_cond_signal(&o->ready_cond);
 	o->current[worker] = job;
 	while (earlier_same_target(o, job))
 		uv_cond_wait(&o->done_cond, &o->lock);
-	*skip = (o->fail_fast && o->failed_seen) || o->signo;
+	/* A job sent back (pcb_order_put_back) was claimed before. */
+	*skip = (o->fail_fast && o->failed_seen && !job->needs_compiler) ||
+	    o->signo;
 	uv_mutex_unlock(&o->lock);
 	return job;
 }
@@ -156,6 +170,64 @@ pcb_order_done(struct pcb_order *o, size_t worker, struct pcb_job *job)
 	if (job->status == PCB_STATUS_FAILED)
 		o->failed_seen = 1;
 	uv_mutex_unlock(&o->lock);
+}
+
+void
+pcb_order_put_back(struct pcb_order *o, size_t worker, struct pcb_job *job)
+{
+	uv_mutex_lock(&o->lock);
+	o->state[job->index] = JOB_WAITING;
+	o->current[worker] = NULL;
+	o->put_back = 1;
+	o->closing = 1;
+	uv_cond_broadcast(&o->ready_cond);
+	uv_cond_broadcast(&o->done_cond);
+	uv_mutex_unlock(&o->lock);
+}
+
+int
+pcb_order_reopen(struct pcb_order *o)
+{
+	int again;
+
+	uv_mutex_lock(&o->lock);
+	again = o->put_back;
+	o->ndone = 0;
+	for (size_t i = 0; i < o->njobs; i++)
+		if (o->state[i] == JOB_DONE)
+			o->ndone++;
+		else
+			o->state[i] = JOB_WAITING;
+	o->next_claim = 0;
+	skip_done(o);
+	o->put_back = 0;
+	o->closing = 0;
+	uv_mutex_unlock(&o->lock);
+	return again;
+}
+
+int
+pcb_order_idle(struct pcb_order *o)
+{
+	int idle = 1;
+
+	uv_mutex_lock(&o->lock);
+	for (size_t i = 0; i < o->nworkers; i++)
+		if (o->current[i] != NULL)
+			idle = 0;
+	uv_mutex_unlock(&o->lock);
+	return idle;
+}
+
+int
+pcb_order_sent_back(struct pcb_order *o)
+{
+	int put_back;
+
+	uv_mutex_lock(&o->lock);
+	put_back = o->put_back;
+	uv_mutex_unlock(&o->lock);
+	return put_back;
 }
 
 int

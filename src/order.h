@@ -30,8 +30,9 @@ struct pcb_order {
 	size_t next_claim; /* the next job a worker takes, once read */
 	size_t ndone;
 	int fail_fast;
-	int by_name; /* a pycache prefix: same .pyc name, same target */
-	int closing; /* no job will be claimed any more */
+	int by_name;  /* a pycache prefix: same .pyc name, same target */
+	int closing;  /* no job will be claimed any more */
+	int put_back; /* a job was sent back (pcb_order_put_back) */
 	int failed_seen;
 	int signo; /* the first stop signal, or 0 */
 	int ready; /* lock and conds initialised */
@@ -60,6 +61,27 @@ struct pcb_job *pcb_order_claim(struct pcb_order *o, size_t worker, int *skip);
 
 /* Worker: its job has its outcome. */
 void pcb_order_done(struct pcb_order *o, size_t worker, struct pcb_job *job);
+
+/*
+ * Worker: its job needs Python, which this pass runs without (jobs.c): the
+ * job goes back to be read and run again, and no further job is claimed in
+ * this pass.  Jobs claimed already finish.
+ */
+void pcb_order_put_back(struct pcb_order *o, size_t worker,
+    struct pcb_job *job);
+
+/* Whether a job was put back in this pass. */
+int pcb_order_sent_back(struct pcb_order *o);
+
+/* Whether no worker holds a job. */
+int pcb_order_idle(struct pcb_order *o);
+
+/*
+ * Between passes, with no worker and no read running: every job not done
+ * waits to be read again, and claiming starts over from the first of them.
+ * Returns whether a job was put back (else there is nothing to run again).
+ */
+int pcb_order_reopen(struct pcb_order *o);
 
 /* Whether job index i has its outcome. */
 int pcb_order_is_done(struct pcb_order *o, size_t i);

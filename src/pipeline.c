@@ -131,6 +131,22 @@ cacheable_name(const char *name)
 }
 
 /*
+ * A compile, or where the worker has no compiler yet (a run that started
+ * without Python, jobs.c) -EAGAIN with job->needs_compiler set: the job
+ * goes back to be done again once Python runs.
+ */
+static int
+compile_now(struct pcb_compiler *c, struct pcb_job *job,
+    const struct pcb_compile_req *req, struct pcb_compile_result *res)
+{
+	if (c == NULL) {
+		job->needs_compiler = 1;
+		return -EAGAIN;
+	}
+	return pcb_compiler_compile(c, req, res);
+}
+
+/*
  * One level's compile through --cache (cache.h).  A hit is the entry's
  * code with the real name swapped in for the placeholder.  A miss compiles
  * under the real name, as without a cache, and stores the code with the
@@ -151,7 +167,7 @@ compile_cached(const struct pcb_pipeline *p, struct pcb_compiler *c,
 	if (p->cache == NULL || !cacheable_name(req->filename) ||
 	    pcb_cache_key(p->cache, req->source, req->source_len, req->optimize,
 		key) < 0)
-		return pcb_compiler_compile(c, req, res);
+		return compile_now(c, job, req, res);
 	ret = pcb_cache_get(p->cache, key, &data, &len, &why);
 	if (ret == -EBADMSG)
 		bad_entry(p, job, key, why);
@@ -172,6 +188,8 @@ compile_cached(const struct pcb_pipeline *p, struct pcb_compiler *c,
 		if (ret == -EINVAL)
 			bad_entry(p, job, key, "its code is not ours");
 	}
+	if (c == NULL)
+		return compile_now(c, job, req, res);
 	job->cache_misses++;
 	/*
 	 * After a level of this file warned, a compile may keep quiet about
@@ -289,6 +307,8 @@ compile_level(const struct pcb_pipeline *p, struct pcb_compiler *c,
 		return share_level(p, job, level, prev);
 	cur.optimize = req.optimize;
 	ret = compile_cached(p, c, job, &req, &cur.res);
+	if (job->needs_compiler)
+		goto out_cur;
 	/* Every level's warnings, as that compile gave them. */
 	if (cur.res.warnings != NULL) {
 		job->compile_warned = 1;
@@ -331,6 +351,19 @@ pcb_pipeline_run(const struct pcb_pipeline *p, struct pcb_compiler *c,
 			if (compile_level(p, c, job, i, &prev) < 0)
 				break;
 	level_free(&prev);
+	if (job->needs_compiler) {
+		/* Undone: whatever this pass found is found again. */
+		free(job->warnings);
+		free(job->message);
+		job->warnings = job->message = NULL;
+		job->levels_shared = job->cache_hits = job->cache_misses =
+		    job->cache_bad = 0;
+		job->compile_warned = 0;
+		job->status = PCB_STATUS_PENDING;
+		free(job->source);
+		job->source = NULL;
+		return;
+	}
 	if (job->message == NULL && job->errnum != 0)
 		job->message = pcb_text_oserror(job->errnum, job->err_path,
 		    job->err_path2);

@@ -28,7 +28,9 @@ struct pcb_pipeline {
 /*
  * Takes the job from read to outcome: sets job->status to COMPILED or
  * FAILED, job->message for a failure and job->warnings, and frees the
- * source.  A job that failed its read only gets its message.
+ * source.  A job that failed its read only gets its message.  With c NULL
+ * (no Python started yet) a job that needs a compile is left PENDING with
+ * job->needs_compiler set, its outcome fields cleared, to be run again.
  */
 void pcb_pipeline_run(const struct pcb_pipeline *p, struct pcb_compiler *c,
     struct pcb_job *job);

@@ -199,11 +199,13 @@ pcb_report_close(struct pcb_report *rep)
 		    "\"skipped\": %zu, \"failed\": %zu, \"excluded\": %zu, "
 		    "\"not_run\": %zu, \"levels_shared\": %zu, "
 		    "\"cache_hits\": %zu, \"cache_misses\": %zu, "
-		    "\"cache_bad\": %zu, \"seconds\": %.3f}}\n",
+		    "\"cache_bad\": %zu, \"python_started\": %s, "
+		    "\"seconds\": %.3f}}\n",
 		    rep->npaths + rep->excluded, rep->compiled, rep->skipped,
 		    rep->failed, rep->excluded, rep->not_run,
 		    rep->levels_shared, rep->cache_hits, rep->cache_misses,
-		    rep->cache_bad, elapsed);
+		    rep->cache_bad, rep->python_started ? "true" : "false",
+		    elapsed);
 		/* fflush first: its errno names the cause (ENOSPC, EFBIG). */
 		if (fflush(rep->json) != 0)
 			ret = -errno;
@@ -222,8 +224,9 @@ pcb_report_close(struct pcb_report *rep)
 	if (rep->verbose && rep->cache)
 		fprintf(rep->out,
 		    "cache: %zu hits, %zu misses, %zu bad entries compiled "
-		    "again\n",
-		    rep->cache_hits, rep->cache_misses, rep->cache_bad);
+		    "again%s\n",
+		    rep->cache_hits, rep->cache_misses, rep->cache_bad,
+		    rep->python_started ? "" : "; Python was not started");
 	if (rep->verbose && rep->levels_shared > 0)
 		fprintf(rep->out,
 		    "%zu optimisation levels took the code of the level below "

@@ -6,7 +6,10 @@
 # usage: PYTHON=... PCB=... tests/bench.sh [DIR]   (default: the linked stdlib)
 # env: REPS (default 3); JOBS, one or more worker counts (default "1 2"): each
 #      is timed for pycompile-batch, the last one (N below) also for
-#      compileall -jN and the --backend rows.
+#      compileall -jN and the --backend rows.  ROWS: which groups of rows
+#      to run, among "base levels cache" (default all three); "levels cache"
+#      on a large tree keeps the run short (make bench BENCH_DIR=...).
+#      base is every row but the levels-* and cache-* ones.
 # PYCOMPILE_BATCH_BACKEND is unset for the run: the pcb-jN rows measure the
 # built-in default (--backend=auto), the pcb-BACKEND-jN rows name theirs.
 #
@@ -162,20 +165,27 @@ has_levels=no
 "$PCB" --help 2>&1 | grep -q -- --compile-every-level && has_levels=yes
 levels="-o 0 -o 1 --hardlink-dupes"
 
+rows=${ROWS:-base levels cache}
+want() { case " $rows " in *" $1 "*) return 0 ;; esac; return 1; }
+want levels || has_levels=no
+want cache || has_cache=no
+echo "# ROWS=$rows"
 i=0
 while [ $i -lt "$reps" ]; do
-	for j in $jobs; do
-		clean; timed "pcb-j$j" pcb -j"$j"
-	done
-	clean; timed "pcb-repro-j$last" pcb -j"$last" --reproducible
-	for b in $backends; do
-		clean; timed "pcb-$(bname "$b")-j$last" pcb -j"$last" --backend="$b"
-	done
-	if [ $has_incremental = yes ]; then
-		timed noop-pcb pcb -j"$last" --incremental
-		timed noop-compileall "$PYTHON" -m compileall -q -j"$last" "$W/tree"
+	if want base; then
+		for j in $jobs; do
+			clean; timed "pcb-j$j" pcb -j"$j"
+		done
+		clean; timed "pcb-repro-j$last" pcb -j"$last" --reproducible
+		for b in $backends; do
+			clean; timed "pcb-$(bname "$b")-j$last" pcb -j"$last" --backend="$b"
+		done
+		if [ $has_incremental = yes ]; then
+			timed noop-pcb pcb -j"$last" --incremental
+			timed noop-compileall "$PYTHON" -m compileall -q -j"$last" "$W/tree"
+		fi
+		clean; timed "compileall-j$last" "$PYTHON" -m compileall -q -f -j"$last" "$W/tree"
 	fi
-	clean; timed "compileall-j$last" "$PYTHON" -m compileall -q -f -j"$last" "$W/tree"
 	if [ $has_levels = yes ]; then
 		# shellcheck disable=SC2086 # $levels is three words
 		clean; timed levels-pcb pcb -j"$last" $levels
@@ -191,16 +201,19 @@ while [ $i -lt "$reps" ]; do
 		timed "cache-warm-j$last" sh -c '"$1" -q -0 -j"$2" --cache="$3" - <"$4"' sh \
 		    "$PCB" "$last" "$W/cache" "$W/fresh/list0"
 	fi
-	clean; timed compileall-i "$PYTHON" -m compileall -q -f -i "$W/list"
-	clean; timed py_compile sh -c '"$1" -m py_compile - <"$2"' sh "$PYTHON" "$W/list"
-	"$PYTHON" "$here/floor.py" "$W/list0" "$W/good.again" 2>/dev/null >>"$W/t.floor"
-	timed floor-par floor_par
+	if want base; then
+		clean; timed compileall-i "$PYTHON" -m compileall -q -f -i "$W/list"
+		clean; timed py_compile sh -c '"$1" -m py_compile - <"$2"' sh "$PYTHON" "$W/list"
+		"$PYTHON" "$here/floor.py" "$W/list0" "$W/good.again" 2>/dev/null >>"$W/t.floor"
+		timed floor-par floor_par
+	fi
 	i=$((i + 1))
 done
 
 # Single-file latency: a small module, 20 runs each, alternating.
 one=$(find "$W/tree" -name '*.py' -size +1k -size -4k | LC_ALL=C sort | head -1)
 i=0
+want base || i=20
 while [ $i -lt 20 ]; do
 	timed one-pcb "$PCB" -q "$one"
 	timed one-py_compile "$PYTHON" -m py_compile "$one"
@@ -216,13 +229,15 @@ peak() {
 		echo "$name (peak RSS run) exited $?" >>"$W/errors"
 	echo "$name" >>"$W/rss.rows"
 }
-for j in $jobs; do
-	peak "pcb-j$j" "$PCB" -q -0 -j"$j" -
-done
-peak "compileall-j$last" "$PYTHON" -m compileall -q -f -j"$last" "$W/tree"
-for b in $backends; do
-	peak "pcb-$(bname "$b")-j$last" "$PCB" -q -0 -j"$last" --backend="$b" -
-done
+if want base; then
+	for j in $jobs; do
+		peak "pcb-j$j" "$PCB" -q -0 -j"$j" -
+	done
+	peak "compileall-j$last" "$PYTHON" -m compileall -q -f -j"$last" "$W/tree"
+	for b in $backends; do
+		peak "pcb-$(bname "$b")-j$last" "$PCB" -q -0 -j"$last" --backend="$b" -
+	done
+fi
 [ -f "$W/errors" ] && sed 's/^/# note: /' "$W/errors" | sort | uniq -c
 
 "$PYTHON" - "$W" "$jobs" "$last" "$one" "$(wc -c <"$one")" "$backends" "$backend_note" <<'PY'
@@ -249,33 +264,35 @@ for name in rows:
         continue
     m[name] = r[0]
     print("%-18s median %7.3f s  runs %s" % (name, r[0], " ".join("%.2f" % x for x in r[1])))
-pcb = m["pcb-j%d" % last]
-cj = m["compileall-j%d" % last]
-floor = m["floor"]
-print()
-print("compile floor: %.2f s of CPU; / %d workers = %.2f s; %d floor processes at once: %.2f s wall" % (
-    floor, last, floor / last, last, m["floor-par"]))
-print("pcb -j%d is %.2fx the wall of %d floor processes at once" % (last, pcb / m["floor-par"], last))
-for j in jobs:
-    t = m["pcb-j%d" % j]
-    print("pcb -j%-3d %6.2f s = %.2fx the floor / %d  (scaling efficiency vs -j%d: %s)" % (
-        j, t, t / (floor / j), j, jobs[0],
-        "%.0f%%" % (100 * m["pcb-j%d" % jobs[0]] * jobs[0] / (t * j))))
-print()
-print("ratios of medians:")
-for j in jobs:
-    if j != last:
-        print("  %-36s %.2f" % ("pcb -j%d / pcb -j%d" % (j, last), m["pcb-j%d" % j] / pcb))
-print("  %-36s %.2f" % ("compileall -j%d / pcb -j%d" % (last, last), cj / pcb))
-label = "processes / subinterpreters, -j%d" % last
-if brows:
-    p, s = m.get(brows[0]), m.get(brows[1])
-    print("  %-36s %s" % (label, "%.2f" % (p / s) if p and s else "n/a (a run failed)"))
-else:
-    print("  %-36s %s" % (label, backend_note))
-print("  %-36s %.2f" % ("compileall -i / pcb -j%d" % last, m["compileall-i"] / pcb))
-print("  %-36s %.2f" % ("py_compile / pcb -j%d" % last, m["py_compile"] / pcb))
-print("  %-36s %.2f" % ("pcb --reproducible / pcb, -j%d" % last, m["pcb-repro-j%d" % last] / pcb))
+base = "pcb-j%d" % last in m
+pcb = m.get("pcb-j%d" % last)
+cj = m.get("compileall-j%d" % last)
+floor = m.get("floor")
+if base:
+    print()
+    print("compile floor: %.2f s of CPU; / %d workers = %.2f s; %d floor processes at once: %.2f s wall" % (
+        floor, last, floor / last, last, m["floor-par"]))
+    print("pcb -j%d is %.2fx the wall of %d floor processes at once" % (last, pcb / m["floor-par"], last))
+    for j in jobs:
+        t = m["pcb-j%d" % j]
+        print("pcb -j%-3d %6.2f s = %.2fx the floor / %d  (scaling efficiency vs -j%d: %s)" % (
+            j, t, t / (floor / j), j, jobs[0],
+            "%.0f%%" % (100 * m["pcb-j%d" % jobs[0]] * jobs[0] / (t * j))))
+    print()
+    print("ratios of medians:")
+    for j in jobs:
+        if j != last:
+            print("  %-36s %.2f" % ("pcb -j%d / pcb -j%d" % (j, last), m["pcb-j%d" % j] / pcb))
+    print("  %-36s %.2f" % ("compileall -j%d / pcb -j%d" % (last, last), cj / pcb))
+    label = "processes / subinterpreters, -j%d" % last
+    if brows:
+        p, s = m.get(brows[0]), m.get(brows[1])
+        print("  %-36s %s" % (label, "%.2f" % (p / s) if p and s else "n/a (a run failed)"))
+    else:
+        print("  %-36s %s" % (label, backend_note))
+    print("  %-36s %.2f" % ("compileall -i / pcb -j%d" % last, m["compileall-i"] / pcb))
+    print("  %-36s %.2f" % ("py_compile / pcb -j%d" % last, m["py_compile"] / pcb))
+    print("  %-36s %.2f" % ("pcb --reproducible / pcb, -j%d" % last, m["pcb-repro-j%d" % last] / pcb))
 if "noop-pcb" in m:
     print("no-op --incremental: %.3f s vs compileall (up to date) %.3f s: %.1fx faster" % (
         m["noop-pcb"], m["noop-compileall"], m["noop-compileall"] / m["noop-pcb"]))
@@ -285,7 +302,9 @@ if "cache-warm-j%d" % last in m:
     cc, cw = m["cache-cold-j%d" % last], m["cache-warm-j%d" % last]
     print("--cache, -j%d: cold (filling it) %.2f s, warm (a fresh copy: new paths and mtimes) %.2f s: "
           "cold / warm %.1fx, pcb without a cache / warm %.1fx, compileall / warm %.1fx, "
-          "filling costs %.0f%%" % (last, cc, cw, cc / cw, pcb / cw, cj / cw, 100 * (cc / pcb - 1)))
+          "filling costs %s" % (last, cc, cw, cc / cw, pcb / cw if pcb else float("nan"),
+                                  cj / cw if cj else float("nan"),
+                                  "%.0f%%" % (100 * (cc / pcb - 1)) if pcb else "n/a (no base rows)"))
 else:
     print("--cache: not measured (this build has no --cache)")
 if "levels-pcb" in m:
@@ -295,6 +314,8 @@ if "levels-pcb" in m:
               m["levels-compileall"] / m["levels-pcb"], m["levels-pcb-every"] / m["levels-pcb"]))
 else:
     print("-o 0 -o 1: not measured (this build has no --compile-every-level)")
+if not base:
+    sys.exit(0)
 a, b = med("one-pcb")[0], med("one-py_compile")[0]
 print("one file (%s, %s bytes): pycompile-batch %.1f ms, python -m py_compile %.1f ms: %.1fx faster" % (
     os.path.basename(one), one_size, a * 1000, b * 1000, b / a))

@@ -8,7 +8,8 @@
 # truncated, garbage, a symlink) compiled again, warned about and replaced,
 # --cache-read-only writing nothing, concurrent runs on one cache,
 # --cache-max-size evicting the least recently used, names that cannot be
-# swapped in, a cache that cannot be written, and the usage errors.
+# swapped in, a cache that cannot be written, runs that start no Python
+# (every file hits) or start it for a second pass, and the usage errors.
 . "$PCB_TESTDIR/lib.sh"
 unset SOURCE_DATE_EPOCH PYTHONOPTIMIZE PYTHONPYCACHEPREFIX PYCOMPILE_BATCH_CACHE || true
 
@@ -229,6 +230,98 @@ done
 (cd "$W/twins/b" && "$PCB" -j1 --cache="$W/cache5" t1.py t2.py 2>../err.b)
 set -e
 same_messages "same warning, same line, two files" "$W/twins"
+
+# --- Without Python --------------------------------------------------------
+# The first run that starts Python records its runtime in the cache; after
+# it a fresh copy whose every file hits is written without starting Python,
+# and a file that needs a compile starts it for a second pass, from that
+# file on, in input order.  mk_plain NAME DATE: 60 small modules in three
+# packages, then the same steps as mk_case.
+mk_plain() {
+	new_case "$1"
+	for i in $(seq 10 69); do
+		mkdir -p "$W/$1/a/src/p$((i % 3))"
+		printf '"""Module %s."""\nX = %s\n\n\ndef f(a):\n    return a * X\n' "$i" "$i" \
+		    >"$W/$1/a/src/p$((i % 3))/m$i.py"
+	done
+	find "$W/$1/a/src" -type f -exec touch -d "$2" {} +
+	cp -a "$W/$1/a" "$W/$1/b"
+	(cd "$W/$1/a" && find src -name '*.py' -print0 | LC_ALL=C sort -z) >"$W/$1/list"
+}
+started() { total "$W/$1/r.json" python_started; }
+C6=$W/cache6
+mk_plain nopy1 '2020-01-01 00:00:00'
+run_pair nopy1 -j2 --cache="$C6" --report="$W/nopy1/r.json" --
+record=$(grep -rl 'pycompile-batch runtime 1' "$C6/v2" || true)
+check "first run: Python started ($(started nopy1)), its runtime recorded (${record:+one record})" \
+    sh -c '[ "$1" = True ] && [ -n "$2" ]' - "$(started nopy1)" "$record"
+mk_plain nopy2 '2021-01-01 00:00:00'
+run_pair nopy2 -j2 --cache="$C6" --report="$W/nopy2/r.json" --
+check "every file hit ($(total "$W/nopy2/r.json" cache_hits) of 60): Python not started ($(started nopy2))" \
+    sh -c '[ "$1" = 60 ] && [ "$2" = False ]' - "$(total "$W/nopy2/r.json" cache_hits)" "$(started nopy2)"
+mk_plain nopy3 '2021-02-01 00:00:00'
+run_pair nopy3 -j1 --backend=processes --cache="$C6" --report="$W/nopy3/r.json" --
+check "-j1 --backend=processes, every file hit: Python not started ($(started nopy3))" [ "$(started nopy3)" = False ]
+
+# A new file in the middle: a second pass with Python, reports in order.
+mk_plain nopy4 '2021-03-01 00:00:00'
+printf 'NEW = 1\n' >"$W/nopy4/a/src/p1/m40b.py"
+cp -a "$W/nopy4/a/src/p1/m40b.py" "$W/nopy4/b/src/p1/m40b.py"
+(cd "$W/nopy4/a" && find src -name '*.py' -print0 | LC_ALL=C sort -z) >"$W/nopy4/list"
+run_pair nopy4 -j2 --cache="$C6" --report="$W/nopy4/r.json" --
+check "one new file: Python started ($(started nopy4)), $(total "$W/nopy4/r.json" cache_hits) hits, $(total "$W/nopy4/r.json" cache_misses) miss" \
+    sh -c '[ "$1" = True ] && [ "$2" = 60 ] && [ "$3" = 1 ]' - "$(started nopy4)" \
+    "$(total "$W/nopy4/r.json" cache_hits)" "$(total "$W/nopy4/r.json" cache_misses)"
+check "one new file: the report lists every file in input order" "$PYTHON" -c '
+import json, sys
+got = [r["path"] for r in json.load(open(sys.argv[1]))["files"]]
+want = [p.decode() for p in open(sys.argv[2], "rb").read().split(b"\0") if p]
+sys.exit(got != want)' "$W/nopy4/r.json" "$W/nopy4/list"
+
+# --fail-fast at -j1: a broken file in the middle stops the run where a
+# run without the cache stops.
+mk_plain nopy5 '2021-04-01 00:00:00'
+for t in a b; do printf 'def (\n' >"$W/nopy5/$t/src/p1/m40b.py"; done
+(cd "$W/nopy5/a" && find src -name '*.py' -print0 | LC_ALL=C sort -z) >"$W/nopy5/list"
+set +e
+(cd "$W/nopy5/a" && "$PCB" -0 -j1 --fail-fast --report=../ra.json - <../list 2>/dev/null)
+rc_a=$?
+(cd "$W/nopy5/b" && "$PCB" -0 -j1 --fail-fast --cache="$C6" --report=../r.json - <../list 2>/dev/null)
+rc_b=$?
+set -e
+check "--fail-fast from the cache: exit $rc_b, without the cache $rc_a; the same outcome for every file" "$PYTHON" -c '
+import json, sys
+def out(p):
+    return [(r["path"], r["status"]) for r in json.load(open(p))["files"]]
+sys.exit(out(sys.argv[1]) != out(sys.argv[2]) or sys.argv[3] != sys.argv[4])' \
+    "$W/nopy5/ra.json" "$W/nopy5/r.json" "$rc_a" "$rc_b"
+
+# A damaged record is not used, and is made again.
+"$PYTHON" - "$record" <<'PY'
+import sys
+b = bytearray(open(sys.argv[1], "rb").read()); b[-2] ^= 1
+open(sys.argv[1], "wb").write(b)
+PY
+mk_plain nopy6 '2021-05-01 00:00:00'
+run_pair nopy6 -j2 --cache="$C6" --report="$W/nopy6/r.json" --
+mk_plain nopy7 '2021-06-01 00:00:00'
+run_pair nopy7 -j2 --cache="$C6" --report="$W/nopy7/r.json" --
+check "a damaged runtime record: Python started ($(started nopy6)), the record made again: not started next ($(started nopy7))" \
+    sh -c '[ "$1" = True ] && [ "$2" = False ]' - "$(started nopy6)" "$(started nopy7)"
+
+# Another PYTHONPYCACHEPREFIX is another runtime: recorded once, then the
+# files land under that prefix without Python.
+export PYTHONPYCACHEPREFIX="$W/pfx"
+for k in 8 9; do
+	mk_plain nopy$k "2021-07-0$k 00:00:00"
+	(cd "$W/nopy$k/b" && "$PCB" -q -0 -j2 --cache="$C6" --report=../r.json - <../list)
+done
+missing=$(cd "$W/nopy9/b" && tr '\0' '\n' <../list | while IFS= read -r f; do
+	[ -f "$(cache_of "$PWD/$f")" ] || echo "$f"
+done | wc -l)
+check "PYTHONPYCACHEPREFIX: Python started for it ($(started nopy8)), then not ($(started nopy9)); $missing .pyc missing under the prefix" \
+    sh -c '[ "$1" = True ] && [ "$2" = False ] && [ "$3" = 0 ]' - "$(started nopy8)" "$(started nopy9)" "$missing"
+unset PYTHONPYCACHEPREFIX
 
 # PYCOMPILE_BATCH_CACHE names the cache; usage errors.
 printf 'z = 3\n' >"$W/env.py"
