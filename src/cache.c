@@ -18,6 +18,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <ftw.h>
 #include <openssl/evp.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -514,6 +515,35 @@ scan_subdir(const char *sub, struct entry **v, size_t *n, size_t *cap,
 	return ret;
 }
 
+static int
+remove_one(const char *path, const struct stat *st, int flag, struct FTW *f)
+{
+	(void)st;
+	(void)f;
+	if (flag == FTW_DP)
+		(void)rmdir(path);
+	else
+		(void)unlink(path);
+	return 0;
+}
+
+/*
+ * The entries of an older format (DIR/v1 ...) are never read again: they
+ * go, so that --cache-max-size bounds the whole directory.
+ */
+static void
+remove_old_formats(const struct pcb_cache *c)
+{
+	for (int v = 1; v < ENTRY_VERSION; v++) {
+		char *old;
+
+		if (asprintf(&old, "%s/v%d", c->top, v) < 0)
+			return;
+		(void)nftw(old, remove_one, 16, FTW_DEPTH | FTW_PHYS);
+		free(old);
+	}
+}
+
 /* Removes the least recently used entries until 90% of max_size. */
 static void
 evict(struct pcb_cache *c)
@@ -524,6 +554,7 @@ evict(struct pcb_cache *c)
 	DIR *d = opendir(c->dir);
 	struct dirent *de;
 
+	remove_old_formats(c);
 	if (d == NULL)
 		return;
 	while ((de = readdir(d)) != NULL) {

@@ -288,20 +288,27 @@ pcb_interp_identity(void)
 {
 	Dl_info dl;
 	struct stat st;
+	const char *lib;
 	char *out;
 
-	/* Py_GetVersion and PyImport_GetMagicTag need no runtime. */
-	if (dladdr((void *)Py_GetVersion, &dl) == 0 || dl.dli_fname == NULL ||
-	    stat(dl.dli_fname, &st) < 0)
+	/*
+	 * Py_GetVersion and PyImport_GetMagicTag need no runtime.  A libpython
+	 * linked in statically is this program, whose name dladdr gives as
+	 * it was run.
+	 */
+	if (dladdr((void *)Py_GetVersion, &dl) == 0 || dl.dli_fname == NULL)
+		return NULL;
+	lib = strchr(dl.dli_fname, '/') ? dl.dli_fname : "/proc/self/exe";
+	if (stat(lib, &st) < 0)
 		return NULL;
 	if (asprintf(&out,
 		"%s|%s|%lx|%s|%lld|%lld.%09ld|PYTHONPYCACHEPREFIX=%s|"
 		"PYTHONOPTIMIZE=%s|PYTHONUTF8=%s|PYTHONCOERCECLOCALE=%s|"
 		"LC_ALL=%s|LC_CTYPE=%s|LANG=%s",
 		Py_GetVersion(), PyImport_GetMagicTag(),
-		(unsigned long)PY_VERSION_HEX, dl.dli_fname,
-		(long long)st.st_size, (long long)st.st_mtim.tv_sec,
-		st.st_mtim.tv_nsec, env_or_unset("PYTHONPYCACHEPREFIX"),
+		(unsigned long)PY_VERSION_HEX, lib, (long long)st.st_size,
+		(long long)st.st_mtim.tv_sec, st.st_mtim.tv_nsec,
+		env_or_unset("PYTHONPYCACHEPREFIX"),
 		env_or_unset("PYTHONOPTIMIZE"), env_or_unset("PYTHONUTF8"),
 		env_or_unset("PYTHONCOERCECLOCALE"), env_or_unset("LC_ALL"),
 		env_or_unset("LC_CTYPE"), env_or_unset("LANG")) < 0)

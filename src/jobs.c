@@ -173,14 +173,16 @@ worker_main(void *arg)
 		} else {
 			pcb_pipeline_run(&eng->pipe, w->compiler, job);
 		}
+		if (job->needs_compiler) {
+			/* Kept, read, for the next pass. */
+			pcb_order_put_back(&eng->order, w->index, job);
+			uv_async_send(&eng->wake);
+			continue;
+		}
 		/* The source is freed: its bytes leave the read-ahead. */
 		__atomic_sub_fetch(&eng->held, eng->reqs[job->index].held,
 		    __ATOMIC_RELAXED);
-		eng->reqs[job->index].held = 0;
-		if (job->needs_compiler)
-			pcb_order_put_back(&eng->order, w->index, job);
-		else
-			pcb_order_done(&eng->order, w->index, job);
+		pcb_order_done(&eng->order, w->index, job);
 		uv_async_send(&eng->wake);
 	}
 	if (w->compiler != NULL)
@@ -216,15 +218,7 @@ may_read_ahead(const struct engine *eng)
 static void
 submit_reads(struct engine *eng, size_t ndone, int stop)
 {
-	/* Jobs a pass without Python finished are not read again. */
-	while (eng->submitted < eng->njobs &&
-	    pcb_order_is_done(&eng->order, eng->submitted)) {
-		eng->submitted++;
-		eng->nread++;
-	}
-	/* ndone may count done jobs past submitted: sums, not differences. */
 	while (!stop && !eng->closed && eng->submitted < eng->njobs &&
-	    !pcb_order_is_done(&eng->order, eng->submitted) &&
 	    eng->submitted < ndone + eng->window &&
 	    (eng->submitted < ndone + eng->nworkers || may_read_ahead(eng))) {
 		struct read_req *rr = &eng->reqs[eng->submitted++];
@@ -265,6 +259,19 @@ close_handles(struct engine *eng)
 			uv_close((uv_handle_t *)&eng->sigs[i], NULL);
 }
 
+/* Main thread: reports the jobs done, in input order. */
+static void
+report_done(struct engine *eng)
+{
+	while (eng->reported < eng->submitted &&
+	    pcb_order_is_done(&eng->order, eng->reported)) {
+		struct pcb_job *job = &eng->jobs[eng->reported++];
+
+		pcb_report_job(eng->report, job);
+		free_job(job);
+	}
+}
+
 /*
  * Main thread: report what is done, in order; feed more; stop at the end,
  * or at the end of a pass without Python that put a job back.
@@ -273,31 +280,36 @@ static void
 advance(struct engine *eng)
 {
 	size_t ndone;
-	int stop, put_back;
+	int stop;
 
 	ndone = pcb_order_progress(&eng->order, &stop);
-	while (eng->reported < eng->submitted &&
-	    pcb_order_is_done(&eng->order, eng->reported)) {
-		struct pcb_job *job = &eng->jobs[eng->reported++];
-
-		pcb_report_job(eng->report, job);
-		free_job(job);
+	report_done(eng);
+	if (eng->without_python && pcb_order_sent_back(&eng->order)) {
+		/*
+		 * The pass ends once no worker holds a job and every read
+		 * has returned; pcb_jobs_run then starts Python for the next.
+		 * Only a stop signal leaves reads that may never return.
+		 */
+		if (!pcb_order_idle(&eng->order))
+			return;
+		if (eng->nread == eng->submitted) {
+			pcb_order_close(&eng->order);
+			uv_stop(&eng->loop);
+		} else if (pcb_order_signal(&eng->order, 0) != 0) {
+			eng->abandoned = 1;
+			pcb_order_close(&eng->order);
+			close_handles(eng);
+			uv_stop(&eng->loop);
+		}
+		return;
 	}
-	put_back = eng->without_python && pcb_order_sent_back(&eng->order);
-	if (!put_back)
-		submit_reads(eng, ndone, stop);
-	if (put_back && eng->nread == eng->submitted &&
-	    pcb_order_idle(&eng->order)) {
-		/* The pass is over; pcb_jobs_run starts Python for the next. */
-		pcb_order_close(&eng->order);
-		uv_stop(&eng->loop);
-	} else if (!put_back && eng->reported == eng->submitted &&
+	submit_reads(eng, ndone, stop);
+	if (eng->reported == eng->submitted &&
 	    (stop || eng->submitted == eng->njobs)) {
 		pcb_order_close(&eng->order);
 		close_handles(eng);
 	} else if (stop &&
-	    (put_back ? pcb_order_idle(&eng->order) :
-			pcb_order_only_reads_left(&eng->order))) {
+	    pcb_order_only_reads_left(&eng->order, eng->submitted)) {
 		/* Nothing but reads that may never return: leave them. */
 		eng->abandoned = 1;
 		pcb_order_close(&eng->order);
@@ -829,8 +841,9 @@ run_pass(struct engine *eng, char **cause)
 }
 
 /*
- * Main thread, after a pass without Python put a job back: every job not
- * done is read again.  Returns whether there is a second pass to run.
+ * Main thread, after a pass without Python, its workers joined: whether a
+ * job was put back and the run goes on (no stop signal), in a second pass.
+ * Every job up to the last submitted is read or done: nothing is read again.
  */
 static int
 prepare_second_pass(struct engine *eng)
@@ -838,19 +851,29 @@ prepare_second_pass(struct engine *eng)
 	if (eng->abandoned || pcb_order_signal(&eng->order, 0) != 0 ||
 	    !pcb_order_reopen(&eng->order))
 		return 0;
-	for (size_t i = eng->reported; i < eng->njobs; i++) {
-		if (pcb_order_is_done(&eng->order, i))
-			continue;
-		free_job(&eng->jobs[i]);
-		/* needs_compiler stays on a job put back: claimed already. */
-		eng->jobs[i].status = PCB_STATUS_PENDING;
-		__atomic_sub_fetch(&eng->held, eng->reqs[i].held,
-		    __ATOMIC_RELAXED);
-		eng->reqs[i].held = 0;
-	}
-	eng->submitted = eng->nread = eng->reported;
 	eng->without_python = 0;
 	return 1;
+}
+
+/*
+ * Main thread: a run that ends with jobs not reported (a stop signal in a
+ * pass without Python, Python that would not start for the second pass)
+ * reports them in input order: done ones as they are, the others as not
+ * run.  Reads still blocked may hold the others: only their paths are read.
+ */
+static void
+report_rest(struct engine *eng)
+{
+	for (; eng->reported < eng->njobs; eng->reported++) {
+		struct pcb_job *job = &eng->jobs[eng->reported];
+
+		if (eng->reported < eng->submitted &&
+		    pcb_order_is_done(&eng->order, eng->reported)) {
+			pcb_report_job(eng->report, job);
+			free_job(job);
+		} else
+			pcb_report_not_run(eng->report, job->index, job->path);
+	}
 }
 
 int
@@ -905,21 +928,26 @@ pcb_jobs_run(const struct pcb_options *opt, const char *argv0, char **paths,
 		stop_workers(eng);
 		if (!prepare_second_pass(eng))
 			break;
-		if ((ret = start_python(eng, argv0, cause)) < 0 ||
-		    (ret = size_workers(eng,
+		if ((ret = start_python(eng, argv0, cause)) < 0)
+			goto out_rest;
+		if ((ret = size_workers(eng,
 			 pcb_backend_max_compilers(eng->backend))) < 0) {
-			/* The jobs left are not run; the run says why. */
-			pcb_order_close(&eng->order);
-			close_handles(eng);
-			uv_run(&eng->loop, UV_RUN_DEFAULT);
-			goto out_workers;
+			*cause = strdup("out of memory");
+			goto out_rest;
 		}
 	}
 	*signo = pcb_order_signal(&eng->order, 0);
 	ret = 0;
+	goto out_workers;
 
+out_rest:
+	/* The jobs left are not run; the run says why. */
+	pcb_order_close(&eng->order);
+	close_handles(eng);
+	uv_run(&eng->loop, UV_RUN_DEFAULT);
 out_workers:
 	stop_workers(eng);
+	report_rest(eng);
 out_backend:
 	close_cache(eng);
 	pcb_backend_close(eng->backend);

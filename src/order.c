@@ -28,7 +28,8 @@ pcb_order_init(struct pcb_order *o, struct pcb_job *jobs, size_t njobs,
 	o->by_name = by_name;
 	o->state = calloc(njobs ? njobs : 1, 1);
 	o->current = calloc(nworkers ? nworkers : 1, sizeof *o->current);
-	if (o->state == NULL || o->current == NULL)
+	o->backs = calloc(nworkers ? nworkers : 1, sizeof *o->backs);
+	if (o->state == NULL || o->current == NULL || o->backs == NULL)
 		return -ENOMEM;
 	if (uv_mutex_init(&o->lock) != 0)
 		return -ENOMEM;
@@ -57,8 +58,10 @@ pcb_order_fini(struct pcb_order *o)
 	}
 	free(o->state);
 	free(o->current);
+	free(o->backs);
 	o->state = NULL;
 	o->current = NULL;
+	o->backs = NULL;
 }
 
 /*
@@ -112,23 +115,49 @@ same_target(const struct pcb_order *o, const struct pcb_job *a,
 	return a->dir_dev == b->dir_dev && a->dir_ino == b->dir_ino;
 }
 
+/* With lock held: does other come before job and write the same .pyc? */
+static int
+before_same(const struct pcb_order *o, const struct pcb_job *other,
+    const struct pcb_job *job)
+{
+	return other != NULL && other->index < job->index &&
+	    other->ncfiles > 0 && same_target(o, other, job);
+}
+
 /*
- * With lock held: is an earlier job, still in flight, writing the same .pyc?
- * Only in-flight jobs can be earlier, since jobs are claimed in order.
+ * With lock held: is an earlier job writing the same .pyc still to finish?
+ * 1: one in flight; 2: one sent back to the next pass (pcb_order_put_back);
+ * 0: none.  Only those can be earlier and not done, since jobs are claimed
+ * in order.
  */
 static int
 earlier_same_target(const struct pcb_order *o, const struct pcb_job *job)
 {
 	if (job->ncfiles == 0)
 		return 0;
-	for (size_t i = 0; i < o->nworkers; i++) {
-		const struct pcb_job *other = o->current[i];
-
-		if (other != NULL && other->index < job->index &&
-		    other->ncfiles > 0 && same_target(o, other, job))
+	for (size_t i = 0; i < o->nbacks; i++)
+		if (before_same(o, &o->jobs[o->backs[i]], job))
+			return 2;
+	for (size_t i = 0; i < o->nworkers; i++)
+		if (before_same(o, o->current[i], job))
 			return 1;
-	}
 	return 0;
+}
+
+/* With lock held: job, claimed by worker, goes to the next pass. */
+static void
+send_back(struct pcb_order *o, size_t worker, struct pcb_job *job)
+{
+	/* A job once claimed is not skipped by --fail-fast (claim). */
+	job->needs_compiler = 1;
+	o->state[job->index] = JOB_READY;
+	o->current[worker] = NULL;
+	if (o->nbacks < o->nworkers)
+		o->backs[o->nbacks++] = job->index;
+	o->put_back = 1;
+	o->closing = 1;
+	uv_cond_broadcast(&o->ready_cond);
+	uv_cond_broadcast(&o->done_cond);
 }
 
 struct pcb_job *
@@ -150,8 +179,15 @@ pcb_order_claim(struct pcb_order *o, size_t worker, int *skip)
 	if (next_ready(o))
 		uv_cond_signal(&o->ready_cond);
 	o->current[worker] = job;
-	while (earlier_same_target(o, job))
+	for (int e; (e = earlier_same_target(o, job)) != 0;) {
+		if (e == 2) {
+			/* It must be written after that one: next pass too. */
+			send_back(o, worker, job);
+			uv_mutex_unlock(&o->lock);
+			return NULL;
+		}
 		uv_cond_wait(&o->done_cond, &o->lock);
+	}
 	/* A job sent back (pcb_order_put_back) was claimed before. */
 	*skip = (o->fail_fast && o->failed_seen && !job->needs_compiler) ||
 	    o->signo;
@@ -176,12 +212,7 @@ void
 pcb_order_put_back(struct pcb_order *o, size_t worker, struct pcb_job *job)
 {
 	uv_mutex_lock(&o->lock);
-	o->state[job->index] = JOB_WAITING;
-	o->current[worker] = NULL;
-	o->put_back = 1;
-	o->closing = 1;
-	uv_cond_broadcast(&o->ready_cond);
-	uv_cond_broadcast(&o->done_cond);
+	send_back(o, worker, job);
 	uv_mutex_unlock(&o->lock);
 }
 
@@ -192,14 +223,9 @@ pcb_order_reopen(struct pcb_order *o)
 
 	uv_mutex_lock(&o->lock);
 	again = o->put_back;
-	o->ndone = 0;
-	for (size_t i = 0; i < o->njobs; i++)
-		if (o->state[i] == JOB_DONE)
-			o->ndone++;
-		else
-			o->state[i] = JOB_WAITING;
 	o->next_claim = 0;
 	skip_done(o);
+	o->nbacks = 0;
 	o->put_back = 0;
 	o->closing = 0;
 	uv_mutex_unlock(&o->lock);
@@ -276,7 +302,7 @@ pcb_order_close(struct pcb_order *o)
 }
 
 int
-pcb_order_only_reads_left(struct pcb_order *o)
+pcb_order_only_reads_left(struct pcb_order *o, size_t submitted)
 {
 	int idle = 1;
 
@@ -284,7 +310,7 @@ pcb_order_only_reads_left(struct pcb_order *o)
 	for (size_t i = 0; i < o->nworkers; i++)
 		if (o->current[i] != NULL)
 			idle = 0;
-	idle = idle && o->next_claim < o->njobs && !next_ready(o);
+	idle = idle && o->next_claim < submitted && !next_ready(o);
 	uv_mutex_unlock(&o->lock);
 	return idle;
 }

@@ -33,6 +33,9 @@ struct pcb_order {
 	int by_name;  /* a pycache prefix: same .pyc name, same target */
 	int closing;  /* no job will be claimed any more */
 	int put_back; /* a job was sent back (pcb_order_put_back) */
+	size_t *
+	    backs; /* the jobs sent back in this pass, at most one per worker */
+	size_t nbacks;
 	int failed_seen;
 	int signo; /* the first stop signal, or 0 */
 	int ready; /* lock and conds initialised */
@@ -64,8 +67,10 @@ void pcb_order_done(struct pcb_order *o, size_t worker, struct pcb_job *job);
 
 /*
  * Worker: its job needs Python, which this pass runs without (jobs.c): the
- * job goes back to be read and run again, and no further job is claimed in
- * this pass.  Jobs claimed already finish.
+ * job, still read (its source kept), goes back to be run in the next pass,
+ * and no further job is claimed in this pass.  Jobs claimed already finish,
+ * but one that writes the same .pyc as a job sent back goes back too, to
+ * be written after it.  A job sent back is not skipped by --fail-fast.
  */
 void pcb_order_put_back(struct pcb_order *o, size_t worker,
     struct pcb_job *job);
@@ -77,9 +82,9 @@ int pcb_order_sent_back(struct pcb_order *o);
 int pcb_order_idle(struct pcb_order *o);
 
 /*
- * Between passes, with no worker and no read running: every job not done
- * waits to be read again, and claiming starts over from the first of them.
- * Returns whether a job was put back (else there is nothing to run again).
+ * Between passes, with no worker and no read running: claiming starts over
+ * from the first job not done (jobs sent back are read already).  Returns
+ * whether a job was put back (else there is nothing to run again).
  */
 int pcb_order_reopen(struct pcb_order *o);
 
@@ -101,9 +106,10 @@ int pcb_order_work_left(struct pcb_order *o);
 
 /*
  * Whether a stopping run waits only on reads: no worker holds a job and the
- * next job in order is not read yet (a FIFO, a hung file system), so that
- * nothing else will ever finish.
+ * next job in order, submitted for reading (index below submitted), is not
+ * read yet (a FIFO, a hung file system), so that nothing else will ever
+ * finish.
  */
-int pcb_order_only_reads_left(struct pcb_order *o);
+int pcb_order_only_reads_left(struct pcb_order *o, size_t submitted);
 
 #endif

@@ -352,7 +352,7 @@ pcb_pipeline_run(const struct pcb_pipeline *p, struct pcb_compiler *c,
 				break;
 	level_free(&prev);
 	if (job->needs_compiler) {
-		/* Undone: whatever this pass found is found again. */
+		/* Undone, the source kept: the next pass finds it all again. */
 		free(job->warnings);
 		free(job->message);
 		job->warnings = job->message = NULL;
@@ -360,8 +360,6 @@ pcb_pipeline_run(const struct pcb_pipeline *p, struct pcb_compiler *c,
 		    job->cache_bad = 0;
 		job->compile_warned = 0;
 		job->status = PCB_STATUS_PENDING;
-		free(job->source);
-		job->source = NULL;
 		return;
 	}
 	if (job->message == NULL && job->errnum != 0)

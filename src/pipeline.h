@@ -30,7 +30,8 @@ struct pcb_pipeline {
  * FAILED, job->message for a failure and job->warnings, and frees the
  * source.  A job that failed its read only gets its message.  With c NULL
  * (no Python started yet) a job that needs a compile is left PENDING with
- * job->needs_compiler set, its outcome fields cleared, to be run again.
+ * job->needs_compiler set, its outcome fields cleared and its source kept,
+ * to be run again.
  */
 void pcb_pipeline_run(const struct pcb_pipeline *p, struct pcb_compiler *c,
     struct pcb_job *job);

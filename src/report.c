@@ -119,6 +119,14 @@ pcb_report_excluded(struct pcb_report *rep, const char *path)
 }
 
 void
+pcb_report_not_run(struct pcb_report *rep, size_t index, const char *path)
+{
+	rep->nreported = index + 1;
+	rep->not_run++;
+	json_record(rep, path, "not-run", NULL);
+}
+
+void
 pcb_report_job(struct pcb_report *rep, const struct pcb_job *job)
 {
 	const char *status = "failed";

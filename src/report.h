@@ -41,6 +41,12 @@ int pcb_report_open(struct pcb_report *rep, const struct pcb_options *opt,
 void pcb_report_excluded(struct pcb_report *rep, const char *path);
 
 /*
+ * Records the path of job number index (in input order, as
+ * pcb_report_job) as never run, without looking at the job.
+ */
+void pcb_report_not_run(struct pcb_report *rep, size_t index, const char *path);
+
+/*
  * Counts the job, prints its -v line and its failure message, if any and
  * not quiet, writes its record and redraws the progress line.
  */

@@ -168,7 +168,11 @@ recent=$(xargs stat -c %s <"$W/recent" | awk '{ s += $1 } END { print s }')
 limit=$((recent * 12 / 10 + 4096))
 mk_case evict '2025-02-01 00:00:00'
 printf 'y = 2\n' >"$W/evict/b/one.py"
+# An entry of the first format (BLAKE2b keys, DIR/v1) is never read: it goes.
+mkdir -p "$C2/v1/ab"
+printf 'old entry\n' >"$C2/v1/ab/cdef"
 (cd "$W/evict/b" && "$PCB" -q --cache="$C2" --cache-max-size="$limit" one.py)
+check "--cache-max-size removes an older format's entries (DIR/v1)" [ ! -e "$C2/v1" ]
 left=$(find "$C2/v2" -type f | xargs stat -c %s | awk '{ s += $1 } END { print s }')
 old=$(find "$C2/v2" -type f ! -newermt '2001-01-02' | wc -l)
 kept=$(xargs ls 2>/dev/null <"$W/recent" | wc -l)
@@ -295,6 +299,45 @@ def out(p):
     return [(r["path"], r["status"]) for r in json.load(open(p))["files"]]
 sys.exit(out(sys.argv[1]) != out(sys.argv[2]) or sys.argv[3] != sys.argv[4])' \
     "$W/nopy5/ra.json" "$W/nopy5/r.json" "$rc_a" "$rc_b"
+
+# --fail-fast at -j2 with a missing file right after a file put back: the
+# failure is reported and fails the run (it was lost, exit 0, in 11 of 40
+# runs before the fix), and the file put back is compiled; ten runs.
+mk_plain nopy10 '2021-04-02 00:00:00'
+(cd "$W/nopy10/b" && "$PCB" -q -0 -j2 --cache="$C6" - <../list)
+(cd "$W/nopy10/b" && tr '\0' '\n' <../list | sed -n 1,20p; echo src/nope.py; tr '\0' '\n' <../list | sed -n '21,$p') >"$W/nopy10/list2"
+lost=0
+for k in 1 2 3 4 5 6 7 8 9 10; do
+	printf 'W = %s\n' "$k" >"$W/nopy10/b/$(sed -n 20p "$W/nopy10/list2")"
+	find "$W/nopy10/b" -name __pycache__ -prune -exec rm -rf {} +
+	set +e
+	(cd "$W/nopy10/b" && "$PCB" -j2 --fail-fast --cache="$C6" --report=../r.json - <../list2 2>../err)
+	rc=$?
+	set -e
+	"$PYTHON" -c '
+import json, sys
+f = {r["path"]: r["status"] for r in json.load(open(sys.argv[1]))["files"]}
+sys.exit(not (sys.argv[2] == "1" and f["src/nope.py"] == "failed" and f[sys.argv[3]] == "compiled"))' \
+	    "$W/nopy10/r.json" "$rc" "$(sed -n 20p "$W/nopy10/list2")" || lost=$((lost + 1))
+done
+check "--fail-fast -j2, a missing file after a file put back: failed and reported in every run ($lost of 10 not)" [ "$lost" = 0 ]
+
+# One source under two spellings, the first put back (__main__.py never
+# goes through the cache) and the second a hit: the last spelling wins, as
+# with py_compile (the first won in 9 of 100 runs before the fix).
+mkdir -p "$W/spell"
+printf 'S = 1\n' >"$W/spell/__main__.py"
+(cd "$W/spell" && "$PCB" -q --cache="$C6" ./__main__.py)
+wrong=0
+for k in $(seq 1 20); do
+	rm -rf "$W/spell/__pycache__"
+	(cd "$W/spell" && "$PCB" -q -j2 --cache="$C6" __main__.py ./__main__.py)
+	name=$("$PYTHON" -c '
+import marshal, sys
+print(marshal.loads(open(sys.argv[1], "rb").read()[16:]).co_filename)' "$W/spell/__pycache__/$(basename "$(cache_of "$W/spell/__main__.py")")")
+	[ "$name" = ./__main__.py ] || wrong=$((wrong + 1))
+done
+check "two spellings, the first put back: the last one's name is stored ($wrong of 20 runs not)" [ "$wrong" = 0 ]
 
 # A damaged record is not used, and is made again.
 "$PYTHON" - "$record" <<'PY'
