@@ -293,7 +293,9 @@ if base:
     print("  %-36s %.2f" % ("compileall -i / pcb -j%d" % last, m["compileall-i"] / pcb))
     print("  %-36s %.2f" % ("py_compile / pcb -j%d" % last, m["py_compile"] / pcb))
     print("  %-36s %.2f" % ("pcb --reproducible / pcb, -j%d" % last, m["pcb-repro-j%d" % last] / pcb))
-if "noop-pcb" in m:
+if not base:
+    pass
+elif "noop-pcb" in m:
     print("no-op --incremental: %.3f s vs compileall (up to date) %.3f s: %.1fx faster" % (
         m["noop-pcb"], m["noop-compileall"], m["noop-compileall"] / m["noop-pcb"]))
 else:
@@ -301,10 +303,10 @@ else:
 if "cache-warm-j%d" % last in m:
     cc, cw = m["cache-cold-j%d" % last], m["cache-warm-j%d" % last]
     print("--cache, -j%d: cold (filling it) %.2f s, warm (a fresh copy: new paths and mtimes) %.2f s: "
-          "cold / warm %.1fx, pcb without a cache / warm %.1fx, compileall / warm %.1fx, "
-          "filling costs %s" % (last, cc, cw, cc / cw, pcb / cw if pcb else float("nan"),
-                                  cj / cw if cj else float("nan"),
-                                  "%.0f%%" % (100 * (cc / pcb - 1)) if pcb else "n/a (no base rows)"))
+          "cold / warm %.1fx%s" % (last, cc, cw, cc / cw,
+                                 ", pcb without a cache / warm %.1fx, compileall / warm %.1fx, "
+                                 "filling costs %.0f%%" % (pcb / cw, cj / cw, 100 * (cc / pcb - 1))
+                                 if base else ""))
 else:
     print("--cache: not measured (this build has no --cache)")
 if "levels-pcb" in m:
