@@ -185,6 +185,8 @@ worker_main(void *arg)
 		pcb_order_done(&eng->order, w->index, job);
 		uv_async_send(&eng->wake);
 	}
+	/* The claim may have sent a job back: the loop must see it. */
+	uv_async_send(&eng->wake);
 	if (w->compiler != NULL)
 		pcb_compiler_end(w->compiler);
 }
@@ -286,19 +288,12 @@ advance(struct engine *eng)
 	report_done(eng);
 	if (eng->without_python && pcb_order_sent_back(&eng->order)) {
 		/*
-		 * The pass ends once no worker holds a job and every read
-		 * has returned; pcb_jobs_run then starts Python for the next.
-		 * Only a stop signal leaves reads that may never return.
+		 * The pass ends once no worker holds a job; pcb_jobs_run then
+		 * starts Python for the next.  Reads under way go on into it
+		 * (they touch only their job and the order).
 		 */
-		if (!pcb_order_idle(&eng->order))
-			return;
-		if (eng->nread == eng->submitted) {
+		if (pcb_order_idle(&eng->order)) {
 			pcb_order_close(&eng->order);
-			uv_stop(&eng->loop);
-		} else if (pcb_order_signal(&eng->order, 0) != 0) {
-			eng->abandoned = 1;
-			pcb_order_close(&eng->order);
-			close_handles(eng);
 			uv_stop(&eng->loop);
 		}
 		return;
@@ -564,17 +559,41 @@ engine_fini(struct engine *eng)
 	free(eng->identity);
 }
 
-/* The runtime fields a record must match (cache.h). */
+/*
+ * Whether a (the record) and b (the runtime started) differ; *what names
+ * the first field that does, "FIELD: A, not B" (owned; NULL on ENOMEM).
+ */
 static int
-same_runtime(const struct pcb_runtime *a, const struct pcb_runtime *b)
+runtime_differs(const struct pcb_runtime *a, const struct pcb_runtime *b,
+    char **what)
 {
-	return strcmp(a->version, b->version) == 0 &&
-	    strcmp(a->build, b->build) == 0 && a->py_minor == b->py_minor &&
-	    a->magic == b->magic && strcmp(a->cache_tag, b->cache_tag) == 0 &&
-	    (a->pycache_prefix == NULL) == (b->pycache_prefix == NULL) &&
-	    (a->pycache_prefix == NULL ||
-		strcmp(a->pycache_prefix, b->pycache_prefix) == 0) &&
-	    a->optimize == b->optimize && a->own_gil == b->own_gil;
+	const char *pa = a->pycache_prefix ? a->pycache_prefix : "(none)";
+	const char *pb = b->pycache_prefix ? b->pycache_prefix : "(none)";
+	char *d = NULL;
+	int n = -2;
+
+	if (strcmp(a->build, b->build) != 0)
+		n = asprintf(&d, "sys.version: %s, not %s", a->build, b->build);
+	else if (strcmp(a->version, b->version) != 0)
+		n = asprintf(&d, "version: %s, not %s", a->version, b->version);
+	else if (a->magic != b->magic)
+		n = asprintf(&d, "magic number: %u, not %u", a->magic,
+		    b->magic);
+	else if (strcmp(a->cache_tag, b->cache_tag) != 0)
+		n = asprintf(&d, "cache tag: %s, not %s", a->cache_tag,
+		    b->cache_tag);
+	else if (strcmp(pa, pb) != 0 ||
+	    (a->pycache_prefix == NULL) != (b->pycache_prefix == NULL))
+		n = asprintf(&d, "pycache prefix: %s, not %s", pa, pb);
+	else if (a->optimize != b->optimize)
+		n = asprintf(&d, "optimize: %d, not %d", a->optimize,
+		    b->optimize);
+	else if (a->py_minor != b->py_minor || a->own_gil != b->own_gil)
+		n = asprintf(&d, "3.%u%s, not 3.%u%s", a->py_minor,
+		    a->own_gil ? " with own GIL" : "", b->py_minor,
+		    b->own_gil ? " with own GIL" : "");
+	*what = n < 0 ? NULL : d;
+	return n != -2;
 }
 
 /*
@@ -593,6 +612,7 @@ start_python(struct engine *eng, const char *argv0, char **cause)
 		.jobs = opt->jobs,
 	};
 	struct pcb_runtime rt;
+	char *diff;
 	int ret;
 
 	if ((ret = pcb_backend_open(&cfg, &rt, &eng->backend, cause)) < 0)
@@ -607,18 +627,17 @@ start_python(struct engine *eng, const char *argv0, char **cause)
 			    &eng->rt);
 		return 0;
 	}
-	ret = same_runtime(&rt, &eng->rt) ? 0 : -ESTALE;
-	if (ret < 0) {
+	if (runtime_differs(&eng->rt, &rt, &diff)) {
 		/* Cannot happen unless the record lies: replace it, and say. */
 		if (eng->cache != NULL && eng->identity != NULL)
 			pcb_cache_runtime_put(eng->cache, eng->identity, &rt);
 		if (asprintf(cause,
-			"the runtime recorded in the cache (%s, magic %u, tag "
-			"%s) is not this Python's (%s, magic %u, tag %s): the "
-			"record is replaced; run again",
-			eng->rt.build, eng->rt.magic, eng->rt.cache_tag,
-			rt.build, rt.magic, rt.cache_tag) < 0)
+			"the runtime recorded in the cache is not this "
+			"Python's (%s): the record is replaced; run again",
+			diff ? diff : "?") < 0)
 			*cause = NULL;
+		free(diff);
+		ret = -ESTALE;
 	}
 	pcb_runtime_fini(&rt);
 	return ret;
@@ -842,14 +861,15 @@ run_pass(struct engine *eng, char **cause)
 
 /*
  * Main thread, after a pass without Python, its workers joined: whether a
- * job was put back and the run goes on (no stop signal), in a second pass.
- * Every job up to the last submitted is read or done: nothing is read again.
+ * job was put back, for a second pass.  Those jobs are read, and reads
+ * under way go on: nothing is read again.  After a stop (a signal,
+ * --fail-fast) the second pass finishes the jobs put back, which had
+ * started, and skips the rest.
  */
 static int
 prepare_second_pass(struct engine *eng)
 {
-	if (eng->abandoned || pcb_order_signal(&eng->order, 0) != 0 ||
-	    !pcb_order_reopen(&eng->order))
+	if (eng->abandoned || !pcb_order_reopen(&eng->order))
 		return 0;
 	eng->without_python = 0;
 	return 1;
@@ -944,9 +964,11 @@ out_rest:
 	/* The jobs left are not run; the run says why. */
 	pcb_order_close(&eng->order);
 	close_handles(eng);
-	uv_run(&eng->loop, UV_RUN_DEFAULT);
 out_workers:
 	stop_workers(eng);
+	/* Reads a pass without Python left under way may never return. */
+	if (eng->nread < eng->submitted)
+		eng->abandoned = 1;
 	report_rest(eng);
 out_backend:
 	close_cache(eng);

@@ -144,6 +144,13 @@ earlier_same_target(const struct pcb_order *o, const struct pcb_job *job)
 	return 0;
 }
 
+/* With lock held: --fail-fast saw a failure, or a stop signal came. */
+static int
+stopping(const struct pcb_order *o)
+{
+	return (o->fail_fast && o->failed_seen) || o->signo;
+}
+
 /* With lock held: job, claimed by worker, goes to the next pass. */
 static void
 send_back(struct pcb_order *o, size_t worker, struct pcb_job *job)
@@ -180,6 +187,9 @@ pcb_order_claim(struct pcb_order *o, size_t worker, int *skip)
 		uv_cond_signal(&o->ready_cond);
 	o->current[worker] = job;
 	for (int e; (e = earlier_same_target(o, job)) != 0;) {
+		/* Stopping: skipped below, as it would be after the wait. */
+		if (e == 2 && stopping(o))
+			break;
 		if (e == 2) {
 			/* It must be written after that one: next pass too. */
 			send_back(o, worker, job);
@@ -188,9 +198,11 @@ pcb_order_claim(struct pcb_order *o, size_t worker, int *skip)
 		}
 		uv_cond_wait(&o->done_cond, &o->lock);
 	}
-	/* A job sent back (pcb_order_put_back) was claimed before. */
-	*skip = (o->fail_fast && o->failed_seen && !job->needs_compiler) ||
-	    o->signo;
+	/*
+	 * A job sent back (pcb_order_put_back) had started: it is finished,
+	 * as a job under way when the run stops is.
+	 */
+	*skip = !job->needs_compiler && stopping(o);
 	uv_mutex_unlock(&o->lock);
 	return job;
 }
@@ -310,7 +322,9 @@ pcb_order_only_reads_left(struct pcb_order *o, size_t submitted)
 	for (size_t i = 0; i < o->nworkers; i++)
 		if (o->current[i] != NULL)
 			idle = 0;
-	idle = idle && o->next_claim < submitted && !next_ready(o);
+	/* A job sent back ends the pass instead (jobs.c). */
+	idle =
+	    idle && !o->put_back && o->next_claim < submitted && !next_ready(o);
 	uv_mutex_unlock(&o->lock);
 	return idle;
 }

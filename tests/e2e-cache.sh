@@ -339,6 +339,47 @@ print(marshal.loads(open(sys.argv[1], "rb").read()[16:]).co_filename)' "$W/spell
 done
 check "two spellings, the first put back: the last one's name is stored ($wrong of 20 runs not)" [ "$wrong" = 0 ]
 
+# A read that never returns (a FIFO nobody writes) after a file put back:
+# --fail-fast with a missing file, and a stop signal, end the run as they
+# do without the cache (the first hung until killed before a review's fix,
+# the second lost the file put back): same exit status, same outcome for
+# every file.  outcomes NAME: the report's statuses, one line.
+outcomes() { "$PYTHON" -c '
+import json, sys
+print(" ".join("%s=%s" % (r["path"], r["status"]) for r in json.load(open(sys.argv[1]))["files"]))' "$1"; }
+mkdir -p "$W/fifo"
+printf 'a = 1\n' >"$W/fifo/a.py"
+(cd "$W/fifo" && "$PCB" -q --cache="$C6" a.py && mkfifo fifo.py)
+"$PYTHON" -c 'open("big.py", "w").write("X = %r\n" % ("ab" * 4000000))' && mv big.py "$W/fifo/"
+for mode in with without; do
+	c=
+	[ $mode = with ] && c=--cache=$C6
+	rm -rf "$W/fifo/__pycache__"
+	set +e
+	(cd "$W/fifo" && timeout 60 "$PCB" -j2 --fail-fast $c --report=ff.$mode.json big.py nope.py fifo.py 2>/dev/null)
+	echo $? >"$W/fifo/ff.$mode.rc"
+	printf 'n = "%s"\n' "$mode" >"$W/fifo/new.py"
+	rm -rf "$W/fifo/__pycache__"
+	# SIGINT once new.py's .pyc is there (the run then waits on the FIFO).
+	(cd "$W/fifo" && exec "$PCB" -j2 $c --report=int.$mode.json a.py new.py fifo.py 2>/dev/null) &
+	pid=$!
+	k=0
+	while [ ! -f "$(cache_of "$W/fifo/new.py")" ] && [ $k -lt 600 ]; do
+		sleep 0.1
+		k=$((k + 1))
+	done
+	sleep 0.2
+	kill -INT $pid
+	wait $pid
+	echo $? >"$W/fifo/int.$mode.rc"
+	set -e
+done
+for t in ff int; do
+	check "$t, a FIFO read after a file put back: exit $(cat "$W/fifo/$t.with.rc") with the cache, $(cat "$W/fifo/$t.without.rc") without; $(outcomes "$W/fifo/$t.with.json") / without: $(outcomes "$W/fifo/$t.without.json")" \
+	    sh -c '[ "$(cat "$1.with.rc")" = "$(cat "$1.without.rc")" ] && [ "$2" = "$3" ]' - "$W/fifo/$t" \
+	    "$(outcomes "$W/fifo/$t.with.json")" "$(outcomes "$W/fifo/$t.without.json")"
+done
+
 # A damaged record is not used, and is made again.
 "$PYTHON" - "$record" <<'PY'
 import sys
