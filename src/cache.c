@@ -275,6 +275,20 @@ pcb_cache_get(struct pcb_cache *c, const uint8_t key[PCB_CACHE_KEY_SIZE],
 	return 1;
 }
 
+int
+pcb_cache_has(const struct pcb_cache *c, const uint8_t key[PCB_CACHE_KEY_SIZE])
+{
+	char *path = pcb_cache_entry_path(c, key);
+	struct stat st;
+	int has;
+
+	if (path == NULL)
+		return 0;
+	has = lstat(path, &st) == 0 && S_ISREG(st.st_mode);
+	free(path);
+	return has;
+}
+
 static void
 put_failed(struct pcb_cache *c, int errnum)
 {

@@ -68,6 +68,10 @@ int pcb_cache_key(const struct pcb_cache *c, const char *source, size_t len,
 int pcb_cache_get(struct pcb_cache *c, const uint8_t key[PCB_CACHE_KEY_SIZE],
     uint8_t **data, size_t *len, char **why);
 
+/* Whether the key has an entry, unread and unchecked: 1 or 0. */
+int pcb_cache_has(const struct pcb_cache *c,
+    const uint8_t key[PCB_CACHE_KEY_SIZE]);
+
 /*
  * Stores data under the key (nothing when read-only).  A failure is
  * counted for pcb_cache_close's warning, never the file's failure.

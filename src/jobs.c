@@ -967,6 +967,8 @@ out_rest:
 out_workers:
 	stop_workers(eng);
 	/* Reads a pass without Python left under way may never return. */
+	if (eng->nread < eng->submitted && eng->loop_ready)
+		uv_run(&eng->loop, UV_RUN_NOWAIT);
 	if (eng->nread < eng->submitted)
 		eng->abandoned = 1;
 	report_rest(eng);

@@ -191,8 +191,12 @@ pcb_order_claim(struct pcb_order *o, size_t worker, int *skip)
 		if (e == 2 && stopping(o))
 			break;
 		if (e == 2) {
-			/* It must be written after that one: next pass too. */
+			/*
+			 * It must be written after that one: next pass too.
+			 * It has not started: a stop skips it after the wait.
+			 */
 			send_back(o, worker, job);
+			job->needs_compiler = 0;
 			uv_mutex_unlock(&o->lock);
 			return NULL;
 		}

@@ -82,9 +82,10 @@ int pcb_order_sent_back(struct pcb_order *o);
 int pcb_order_idle(struct pcb_order *o);
 
 /*
- * Between passes, with no worker and no read running: claiming starts over
- * from the first job not done (jobs sent back are read already).  Returns
- * whether a job was put back (else there is nothing to run again).
+ * Between passes, with no worker running (reads may be: they take the
+ * lock): claiming starts over from the first job not done (jobs sent back
+ * are read already).  Returns whether a job was put back (else there is
+ * nothing to run again).
  */
 int pcb_order_reopen(struct pcb_order *o);
 

@@ -340,13 +340,48 @@ out_cur:
 	return ret;
 }
 
+/*
+ * Without a compiler, whether every level of a job of several levels that
+ * is not shared has an entry (its checks come when it is read): else the
+ * job goes back before it writes anything, since a level written now
+ * would stay behind should the next pass never run the job.
+ */
+static int
+all_levels_cached(const struct pcb_pipeline *p, const struct pcb_job *job)
+{
+	const char *name = job->dfile ? job->dfile : job->path;
+	uint8_t key[PCB_CACHE_KEY_SIZE];
+	int prev = -1;
+
+	if (p->cache == NULL || !cacheable_name(name))
+		return 0;
+	for (size_t i = 0; i < job->ncfiles; i++) {
+		int optimize = p->opt->levels[i] < 0 ? p->interp_optimize :
+						       p->opt->levels[i];
+
+		if (i > 0 && !p->opt->compile_every_level &&
+		    pcb_levels_same_code(job->source, job->source_len, prev,
+			optimize))
+			continue;
+		if (pcb_cache_key(p->cache, job->source, job->source_len,
+			optimize, key) < 0 ||
+		    !pcb_cache_has(p->cache, key))
+			return 0;
+		prev = optimize;
+	}
+	return 1;
+}
+
 void
 pcb_pipeline_run(const struct pcb_pipeline *p, struct pcb_compiler *c,
     struct pcb_job *job)
 {
 	struct level_bytes prev = { 0 };
 
-	if (job->message == NULL && job->errnum == 0)
+	if (c == NULL && job->ncfiles > 1 && job->message == NULL &&
+	    job->errnum == 0 && !all_levels_cached(p, job))
+		job->needs_compiler = 1;
+	else if (job->message == NULL && job->errnum == 0)
 		for (size_t i = 0; i < job->ncfiles; i++)
 			if (compile_level(p, c, job, i, &prev) < 0)
 				break;

@@ -13,7 +13,14 @@
 . "$PCB_TESTDIR/lib.sh"
 unset SOURCE_DATE_EPOCH PYTHONOPTIMIZE PYTHONPYCACHEPREFIX PYCOMPILE_BATCH_CACHE || true
 
-C=$W/cache
+# PCB_TEST_CACHE_ROOT: where the caches go (default: the test's own temp
+# directory), e.g. a network file system, to run every check there.
+CR=${PCB_TEST_CACHE_ROOT:-$W}
+if [ "$CR" != "$W" ]; then
+	CR=$(mktemp -d "$CR/pcb-cache.XXXXXX")
+	echo "caches under $CR" | note
+fi
+C=$CR/cache
 # A sample of the stdlib (every 16th file, and the broken ones) and files
 # of our own: one that warns in 3.12+, one holding its own stored name as a
 # string, one with a non-ASCII name, and two with the same bytes.
@@ -105,7 +112,8 @@ b = open(sys.argv[2], "rb").read(); open(sys.argv[2], "wb").write(b[:len(b) // 2
 open(sys.argv[3], "wb").write(b"not an entry at all, but long enough to have a head of 64 bytes ....")
 PY
 rm -f "$e4" && ln -s /etc/passwd "$e4"
-rm -f "$e5" && mkfifo "$e5"
+# (A file system without FIFOs, sshfs say, gets garbage there instead.)
+rm -f "$e5" && { mkfifo "$e5" 2>/dev/null || echo garbage >"$e5"; }
 mk_case corrupt '2024-01-01 00:00:00'
 set +e
 (cd "$W/corrupt/a" && "$PYTHON" "$PCB_TESTDIR/oracle.py" ../list 2>../err.a)
@@ -129,10 +137,10 @@ run_pair again -j2 --cache="$C" --report="$W/again/r.json" --
 check "after replacement: no bad entry ($(total "$W/again/r.json" cache_bad))" [ "$(total "$W/again/r.json" cache_bad)" = 0 ]
 
 # --cache-read-only: an empty cache stays empty; a full one is not touched.
-mkdir -p "$W/ro-empty"
+mkdir -p "$CR/ro-empty"
 mk_case ro '2024-03-01 00:00:00'
-run_pair ro -j2 --cache="$W/ro-empty" --cache-read-only --
-check "--cache-read-only on an empty cache wrote nothing" [ -z "$(ls -A "$W/ro-empty")" ]
+run_pair ro -j2 --cache="$CR/ro-empty" --cache-read-only --
+check "--cache-read-only on an empty cache wrote nothing" [ -z "$(ls -A "$CR/ro-empty")" ]
 find "$C" -type f -exec touch -d '2001-01-01' {} +
 listing "$C" >"$W/ro.before"
 find "$C" -type f -newermt '2001-01-02' >"$W/ro.newer"
@@ -144,7 +152,7 @@ check "--cache-read-only on a full cache: hits ($(total "$W/ro2/r.json" cache_hi
     "$W/ro.before" "$W/ro.after" "$C" "$(total "$W/ro2/r.json" cache_hits)"
 
 # Concurrent runs on one new cache: each right, no temp file left.
-C2=$W/cache2
+C2=$CR/cache2
 for k in 1 2 3; do mk_case "conc$k" "2025-01-0$k 00:00:00"; done
 set +e
 for k in 1 2 3; do
@@ -207,12 +215,12 @@ assert (x, "always true")
 ' >"$W/quiet/a/w.py"
 printf 's = "\d"
 ' >"$W/quiet/a/other.py"
-(cd "$W/quiet/a" && "$PCB" -q -o 0 -o 1 --cache="$W/cache4" w.py other.py) || true
+(cd "$W/quiet/a" && "$PCB" -q -o 0 -o 1 --cache="$CR/cache4" w.py other.py) || true
 cp "$W/quiet/a/w.py" "$W/quiet/m/w.py"
 cp "$W/quiet/a/other.py" "$W/quiet/m/__main__.py"
 cp -a "$W/quiet/m" "$W/quiet/o"
 set +e
-(cd "$W/quiet/m" && "$PCB" -o 1 --cache="$W/cache4" w.py __main__.py 2>../err.b)
+(cd "$W/quiet/m" && "$PCB" -o 1 --cache="$CR/cache4" w.py __main__.py 2>../err.b)
 rc_b=$?
 (cd "$W/quiet/o" && printf '%s\0' w.py __main__.py >../list2 && "$PYTHON" "$PCB_TESTDIR/oracle.py" ../list2 1 2>../err.a)
 rc_a=$?
@@ -231,7 +239,7 @@ set +e
 for f in t1 t2; do
 	(cd "$W/twins/a" && printf '%s\0' "$f.py" >../list.$f && "$PYTHON" "$PCB_TESTDIR/oracle.py" ../list.$f 2>>../err.a)
 done
-(cd "$W/twins/b" && "$PCB" -j1 --cache="$W/cache5" t1.py t2.py 2>../err.b)
+(cd "$W/twins/b" && "$PCB" -j1 --cache="$CR/cache5" t1.py t2.py 2>../err.b)
 set -e
 same_messages "same warning, same line, two files" "$W/twins"
 
@@ -253,7 +261,7 @@ mk_plain() {
 	(cd "$W/$1/a" && find src -name '*.py' -print0 | LC_ALL=C sort -z) >"$W/$1/list"
 }
 started() { total "$W/$1/r.json" python_started; }
-C6=$W/cache6
+C6=$CR/cache6
 mk_plain nopy1 '2020-01-01 00:00:00'
 run_pair nopy1 -j2 --cache="$C6" --report="$W/nopy1/r.json" --
 record=$(grep -rl 'pycompile-batch runtime 1' "$C6/v2" || true)
@@ -409,8 +417,8 @@ unset PYTHONPYCACHEPREFIX
 
 # PYCOMPILE_BATCH_CACHE names the cache; usage errors.
 printf 'z = 3\n' >"$W/env.py"
-PYCOMPILE_BATCH_CACHE=$W/cache3 "$PCB" -q "$W/env.py"
-check "PYCOMPILE_BATCH_CACHE is used" [ -n "$(find "$W/cache3/v2" -type f 2>/dev/null | head -1)" ]
+PYCOMPILE_BATCH_CACHE=$CR/cache3 "$PCB" -q "$W/env.py"
+check "PYCOMPILE_BATCH_CACHE is used" [ -n "$(find "$CR/cache3/v2" -type f 2>/dev/null | head -1)" ]
 for args in "--cache-read-only" "--cache-max-size=1M" "--cache=$C --cache-max-size=abc" "--cache=$C --cache-max-size=0"; do
 	set +e
 	# shellcheck disable=SC2086
@@ -419,3 +427,4 @@ for args in "--cache-read-only" "--cache-max-size=1M" "--cache=$C --cache-max-si
 	set -e
 	check "usage error for $args: exit $rc, $(head -1 "$W/usage.err")" [ "$rc" = 2 ]
 done
+[ "$CR" = "$W" ] || rm -rf "$CR"
