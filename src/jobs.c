@@ -596,6 +596,20 @@ runtime_differs(const struct pcb_runtime *a, const struct pcb_runtime *b,
 	return n != -2;
 }
 
+/* The backend the options ask for. */
+static struct pcb_backend_cfg
+backend_cfg(const struct engine *eng, const char *argv0)
+{
+	struct pcb_backend_cfg cfg = {
+		.kind = eng->opt->backend,
+		.argv0 = argv0,
+		.timeout = eng->opt->timeout,
+		.jobs = eng->opt->jobs,
+	};
+
+	return cfg;
+}
+
 /*
  * Main thread: starts Python (the backend).  A first start records its
  * runtime in the cache; a start after a pass without Python must find the
@@ -604,13 +618,7 @@ runtime_differs(const struct pcb_runtime *a, const struct pcb_runtime *b,
 static int
 start_python(struct engine *eng, const char *argv0, char **cause)
 {
-	const struct pcb_options *opt = eng->opt;
-	struct pcb_backend_cfg cfg = {
-		.kind = opt->backend,
-		.argv0 = argv0,
-		.timeout = opt->timeout,
-		.jobs = opt->jobs,
-	};
+	struct pcb_backend_cfg cfg = backend_cfg(eng, argv0);
 	struct pcb_runtime rt;
 	char *diff;
 	int ret;
@@ -742,13 +750,7 @@ size_workers(struct engine *eng, unsigned max)
 static int
 engine_start_backend(struct engine *eng, const char *argv0, char **cause)
 {
-	const struct pcb_options *opt = eng->opt;
-	struct pcb_backend_cfg cfg = {
-		.kind = opt->backend,
-		.argv0 = argv0,
-		.timeout = opt->timeout,
-		.jobs = opt->jobs,
-	};
+	struct pcb_backend_cfg cfg = backend_cfg(eng, argv0);
 	int ret;
 
 	if ((ret = runtime_from_cache(eng, &cfg)) < 0) {

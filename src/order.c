@@ -248,15 +248,23 @@ pcb_order_reopen(struct pcb_order *o)
 	return again;
 }
 
+/* With lock held: does no worker hold a job? */
+static int
+no_job_held(const struct pcb_order *o)
+{
+	for (size_t i = 0; i < o->nworkers; i++)
+		if (o->current[i] != NULL)
+			return 0;
+	return 1;
+}
+
 int
 pcb_order_idle(struct pcb_order *o)
 {
-	int idle = 1;
+	int idle;
 
 	uv_mutex_lock(&o->lock);
-	for (size_t i = 0; i < o->nworkers; i++)
-		if (o->current[i] != NULL)
-			idle = 0;
+	idle = no_job_held(o);
 	uv_mutex_unlock(&o->lock);
 	return idle;
 }
@@ -320,15 +328,12 @@ pcb_order_close(struct pcb_order *o)
 int
 pcb_order_only_reads_left(struct pcb_order *o, size_t submitted)
 {
-	int idle = 1;
+	int idle;
 
 	uv_mutex_lock(&o->lock);
-	for (size_t i = 0; i < o->nworkers; i++)
-		if (o->current[i] != NULL)
-			idle = 0;
 	/* A job sent back ends the pass instead (jobs.c). */
-	idle =
-	    idle && !o->put_back && o->next_claim < submitted && !next_ready(o);
+	idle = no_job_held(o) && !o->put_back && o->next_claim < submitted &&
+	    !next_ready(o);
 	uv_mutex_unlock(&o->lock);
 	return idle;
 }
