@@ -9,11 +9,11 @@
 #include <unistd.h>
 
 #include "check_units.h"
-#include "dfile.h"
-#include "fresh.h"
-#include "list.h"
-#include "text.h"
-#include "walk.h"
+#include "cli/dfile.h"
+#include "cli/list.h"
+#include "cli/walk.h"
+#include "pyc/fresh.h"
+#include "pyc/text.h"
 
 /* Expected values from compileall.compile_file's code run on CPython 3.11. */
 static const struct {

@@ -6,8 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "canonical.h"
 #include "check_units.h"
+#include "pyc/canonical.h"
 
 #define REF 0x80
 /* The Python of streams that hold no code object: any version reads them

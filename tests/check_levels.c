@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "check_units.h"
-#include "levels.h"
+#include "pyc/levels.h"
 
 static int
 same01(const char *src)

@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "check_units.h"
-#include "list.h"
+#include "cli/list.h"
 
 static void
 expect(const struct pcb_list *l, size_t n, const char *const *want)

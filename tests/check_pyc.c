@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "check_units.h"
-#include "pyc.h"
+#include "pyc/pyc.h"
 
 /* Every cache_from_source vector: opt tags, prefixes, noext, .hidden, ./ .. */
 START_TEST(test_cache_paths)

@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "check_units.h"
-#include "siphash.h"
+#include "pyc/siphash.h"
 
 /* The reference vector of the SipHash paper (appendix A), SipHash-2-4. */
 START_TEST(test_paper_vector)

@@ -88,6 +88,9 @@ main(void)
 	srunner_add_suite(sr, canonical_suite());
 	srunner_add_suite(sr, batch_suite());
 	srunner_add_suite(sr, levels_suite());
+	srunner_add_suite(sr, cli_suite());
+	srunner_add_suite(sr, order_suite());
+	srunner_add_suite(sr, cache_suite());
 	srunner_run_all(sr, CK_NORMAL);
 	failed = srunner_ntests_failed(sr);
 	srunner_free(sr);

@@ -1,4 +1,4 @@
-/* check_units.h: one Check suite per module of libpcbcore. */
+/* check_units.h: one Check suite per module. */
 #ifndef PCB_CHECK_UNITS_H
 #define PCB_CHECK_UNITS_H
 
@@ -13,6 +13,9 @@ Suite *pyc_suite(void);
 Suite *siphash_suite(void);
 Suite *wire_suite(void);
 Suite *write_suite(void);
+Suite *cli_suite(void);
+Suite *order_suite(void);
+Suite *cache_suite(void);
 
 /* The vectors file from tests/gen-vectors.py, split into tab fields. */
 struct vector {

@@ -10,9 +10,9 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "backend/wire.h"
 #include "check_units.h"
-#include "wire.h"
-#include "write.h"
+#include "os/write.h"
 
 /* The payload of the one whole frame in b. */
 static const uint8_t *

@@ -10,7 +10,7 @@
 #include <unistd.h>
 
 #include "check_units.h"
-#include "write.h"
+#include "os/write.h"
 
 static char dir[64];
 

@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "canonical.h"
+#include "pyc/canonical.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t len);
 

@@ -11,8 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "list.h"
-#include "pyc.h"
+#include "cli/list.h"
+#include "pyc/pyc.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t len);
 

@@ -1,0 +1,412 @@
+/*
+ * wire.c: building, finding and reading frames (wire.h).
+ */
+#include <config.h>
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "backend/wire.h"
+
+#define WIRE_NULL UINT64_MAX
+
+static void
+put_le(uint8_t *p, uint64_t v, int n)
+{
+	for (int i = 0; i < n; i++)
+		p[i] = (uint8_t)(v >> (8 * i));
+}
+
+static uint64_t
+get_le(const uint8_t *p, int n)
+{
+	uint64_t v = 0;
+
+	for (int i = 0; i < n; i++)
+		v |= (uint64_t)p[i] << (8 * i);
+	return v;
+}
+
+/* Appends n bytes (p NULL: room only, zeroed).  Sets b->err on failure. */
+static void
+append(struct pcb_wire_buf *b, const void *p, size_t n)
+{
+	if (b->err != 0)
+		return;
+	if (b->cap - b->len < n) {
+		size_t cap = b->cap ? b->cap : 256;
+		uint8_t *d;
+
+		while (cap - b->len < n) {
+			if (cap > SIZE_MAX / 2) {
+				b->err = -ENOMEM;
+				return;
+			}
+			cap *= 2;
+		}
+		if ((d = realloc(b->data, cap)) == NULL) {
+			b->err = -ENOMEM;
+			return;
+		}
+		b->data = d;
+		b->cap = cap;
+	}
+	if (p != NULL)
+		memcpy(b->data + b->len, p, n);
+	else
+		memset(b->data + b->len, 0, n);
+	b->len += n;
+}
+
+void
+pcb_wire_begin(struct pcb_wire_buf *b, uint32_t type)
+{
+	uint8_t head[PCB_WIRE_HEADER] = { 0 };
+
+	b->len = 0;
+	b->err = 0;
+	put_le(head, type, 4);
+	append(b, head, sizeof head);
+}
+
+void
+pcb_wire_put_u32(struct pcb_wire_buf *b, uint32_t v)
+{
+	uint8_t p[4];
+
+	put_le(p, v, 4);
+	append(b, p, 4);
+}
+
+void
+pcb_wire_put_i32(struct pcb_wire_buf *b, int32_t v)
+{
+	pcb_wire_put_u32(b, (uint32_t)v);
+}
+
+void
+pcb_wire_put_len(struct pcb_wire_buf *b, size_t n)
+{
+	uint8_t p[8];
+
+	put_le(p, (uint64_t)n, 8);
+	append(b, p, 8);
+}
+
+void
+pcb_wire_put_bytes(struct pcb_wire_buf *b, const void *p, size_t n)
+{
+	uint8_t len[8];
+
+	put_le(len, p ? (uint64_t)n : WIRE_NULL, 8);
+	append(b, len, 8);
+	if (p != NULL)
+		append(b, p, n);
+}
+
+void
+pcb_wire_put_str(struct pcb_wire_buf *b, const char *s)
+{
+	pcb_wire_put_bytes(b, s, s ? strlen(s) : 0);
+}
+
+int
+pcb_wire_end(struct pcb_wire_buf *b, size_t extra)
+{
+	if (b->err == 0)
+		put_le(b->data + 4,
+		    (uint64_t)(b->len - PCB_WIRE_HEADER) + extra, 8);
+	return b->err;
+}
+
+void
+pcb_wire_buf_fini(struct pcb_wire_buf *b)
+{
+	free(b->data);
+	memset(b, 0, sizeof *b);
+}
+
+int
+pcb_wire_frame(const uint8_t *p, size_t avail, uint32_t *type, size_t *total)
+{
+	uint64_t len;
+
+	if (avail < PCB_WIRE_HEADER)
+		return 0;
+	len = get_le(p + 4, 8);
+	if (len > avail - PCB_WIRE_HEADER)
+		return 0;
+	*type = (uint32_t)get_le(p, 4);
+	*total = PCB_WIRE_HEADER + (size_t)len;
+	return 1;
+}
+
+void
+pcb_wire_reader_init(struct pcb_wire_reader *r, const uint8_t *payload,
+    size_t len)
+{
+	r->p = payload;
+	r->len = len;
+	r->pos = 0;
+	r->err = 0;
+}
+
+/* The next n bytes, or NULL (and r->err) past the end. */
+static const uint8_t *
+take(struct pcb_wire_reader *r, uint64_t n)
+{
+	const uint8_t *p;
+
+	if (r->err != 0 || n > r->len - r->pos) {
+		r->err = -EPROTO;
+		return NULL;
+	}
+	p = r->p + r->pos;
+	r->pos += (size_t)n;
+	return p;
+}
+
+uint32_t
+pcb_wire_get_u32(struct pcb_wire_reader *r)
+{
+	const uint8_t *p = take(r, 4);
+
+	return p ? (uint32_t)get_le(p, 4) : 0;
+}
+
+int32_t
+pcb_wire_get_i32(struct pcb_wire_reader *r)
+{
+	return (int32_t)pcb_wire_get_u32(r);
+}
+
+void
+pcb_wire_get_bytes(struct pcb_wire_reader *r, const uint8_t **p, size_t *n)
+{
+	const uint8_t *lp = take(r, 8);
+	uint64_t len = lp ? get_le(lp, 8) : WIRE_NULL;
+
+	*p = NULL;
+	*n = 0;
+	if (len == WIRE_NULL)
+		return;
+	if ((*p = take(r, len)) != NULL)
+		*n = (size_t)len;
+}
+
+char *
+pcb_wire_get_str(struct pcb_wire_reader *r)
+{
+	const uint8_t *p;
+	size_t n;
+	char *s;
+
+	pcb_wire_get_bytes(r, &p, &n);
+	if (p == NULL)
+		return NULL;
+	if ((s = malloc(n + 1)) == NULL) {
+		r->err = -ENOMEM;
+		return NULL;
+	}
+	memcpy(s, p, n);
+	s[n] = '\0';
+	return s;
+}
+
+/* Reads exactly n bytes.  Returns 0, -EPIPE at end of input, or -errno. */
+static int
+read_all(int fd, void *buf, size_t n)
+{
+	uint8_t *p = buf;
+	ssize_t r;
+
+	while (n > 0) {
+		r = read(fd, p, n);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0)
+			return -errno;
+		if (r == 0)
+			return -EPIPE;
+		p += r;
+		n -= (size_t)r;
+	}
+	return 0;
+}
+
+int
+pcb_wire_read(int fd, uint32_t *type, uint8_t **payload, size_t *len)
+{
+	uint8_t head[PCB_WIRE_HEADER];
+	uint64_t n;
+	int ret;
+
+	*payload = NULL;
+	*len = 0;
+	if ((ret = read_all(fd, head, sizeof head)) < 0)
+		return ret;
+	*type = (uint32_t)get_le(head, 4);
+	n = get_le(head + 4, 8);
+	if (n > SIZE_MAX - 1)
+		return -EPROTO;
+	if ((*payload = malloc(n ? (size_t)n : 1)) == NULL)
+		return -ENOMEM;
+	if ((ret = read_all(fd, *payload, (size_t)n)) < 0) {
+		free(*payload);
+		*payload = NULL;
+		return ret == -EPIPE ? -EPROTO : ret;
+	}
+	*len = (size_t)n;
+	return 0;
+}
+
+int
+pcb_wire_hello(struct pcb_wire_buf *b, int status, const struct pcb_runtime *rt,
+    const char *cause)
+{
+	pcb_wire_begin(b, PCB_WIRE_HELLO);
+	pcb_wire_put_i32(b, status);
+	if (status < 0) {
+		pcb_wire_put_str(b, cause ? cause : "?");
+		return pcb_wire_end(b, 0);
+	}
+	pcb_wire_put_str(b, rt->version);
+	pcb_wire_put_str(b, rt->build);
+	pcb_wire_put_u32(b, rt->py_minor);
+	pcb_wire_put_u32(b, rt->magic);
+	pcb_wire_put_str(b, rt->cache_tag);
+	pcb_wire_put_str(b, rt->pycache_prefix);
+	pcb_wire_put_i32(b, rt->optimize);
+	pcb_wire_put_u32(b, (uint32_t)rt->own_gil);
+	return pcb_wire_end(b, 0);
+}
+
+/* Copies a string field into a fixed array; a field that does not fit is
+ * an error. */
+static void
+get_fixed(struct pcb_wire_reader *r, char *out, size_t size)
+{
+	const uint8_t *p;
+	size_t n;
+
+	pcb_wire_get_bytes(r, &p, &n);
+	if (p == NULL || n >= size) {
+		r->err = -EPROTO;
+		return;
+	}
+	memcpy(out, p, n);
+	out[n] = '\0';
+}
+
+int
+pcb_wire_take_hello(const uint8_t *payload, size_t len, struct pcb_runtime *rt,
+    char **cause)
+{
+	struct pcb_wire_reader r;
+	int status;
+
+	memset(rt, 0, sizeof *rt);
+	pcb_wire_reader_init(&r, payload, len);
+	status = pcb_wire_get_i32(&r);
+	if (r.err == 0 && status < 0) {
+		*cause = pcb_wire_get_str(&r);
+		return r.err ? r.err : status;
+	}
+	get_fixed(&r, rt->version, sizeof rt->version);
+	get_fixed(&r, rt->build, sizeof rt->build);
+	rt->py_minor = pcb_wire_get_u32(&r);
+	rt->magic = pcb_wire_get_u32(&r);
+	get_fixed(&r, rt->cache_tag, sizeof rt->cache_tag);
+	rt->pycache_prefix = pcb_wire_get_str(&r);
+	rt->optimize = pcb_wire_get_i32(&r);
+	rt->own_gil = (int)pcb_wire_get_u32(&r);
+	if (r.err != 0) {
+		free(rt->pycache_prefix);
+		rt->pycache_prefix = NULL;
+		return r.err;
+	}
+	return 0;
+}
+
+int
+pcb_wire_request(struct pcb_wire_buf *b, const struct pcb_compile_req *req)
+{
+	pcb_wire_begin(b, PCB_WIRE_REQUEST);
+	pcb_wire_put_i32(b, req->optimize);
+	pcb_wire_put_u32(b, (uint32_t)req->new_file);
+	pcb_wire_put_str(b, req->filename);
+	pcb_wire_put_len(b, req->source_len);
+	return pcb_wire_end(b, req->source_len);
+}
+
+int
+pcb_wire_take_request(const uint8_t *payload, size_t len,
+    struct pcb_compile_req *req, char **filename)
+{
+	struct pcb_wire_reader r;
+	const uint8_t *src;
+
+	memset(req, 0, sizeof *req);
+	pcb_wire_reader_init(&r, payload, len);
+	req->optimize = pcb_wire_get_i32(&r);
+	req->new_file = (int)pcb_wire_get_u32(&r);
+	*filename = pcb_wire_get_str(&r);
+	pcb_wire_get_bytes(&r, &src, &req->source_len);
+	if (r.err == 0 && (*filename == NULL || src == NULL))
+		r.err = -EPROTO;
+	if (r.err != 0) {
+		free(*filename);
+		*filename = NULL;
+		return r.err;
+	}
+	req->filename = *filename;
+	req->source = (const char *)src;
+	return 0;
+}
+
+int
+pcb_wire_reply(struct pcb_wire_buf *b, int ret,
+    const struct pcb_compile_result *res)
+{
+	pcb_wire_begin(b, PCB_WIRE_REPLY);
+	pcb_wire_put_i32(b, ret);
+	pcb_wire_put_bytes(b, res->data, res->len);
+	pcb_wire_put_str(b, res->message);
+	pcb_wire_put_str(b, res->warnings);
+	return pcb_wire_end(b, 0);
+}
+
+int
+pcb_wire_take_reply(const uint8_t *payload, size_t len, int *ret,
+    struct pcb_compile_result *res)
+{
+	struct pcb_wire_reader r;
+	const uint8_t *data;
+
+	memset(res, 0, sizeof *res);
+	pcb_wire_reader_init(&r, payload, len);
+	*ret = pcb_wire_get_i32(&r);
+	pcb_wire_get_bytes(&r, &data, &res->len);
+	if (r.err == 0 && data != NULL) {
+		if ((res->data = malloc(res->len ? res->len : 1)) == NULL)
+			r.err = -ENOMEM;
+		else
+			memcpy(res->data, data, res->len);
+	}
+	res->message = pcb_wire_get_str(&r);
+	res->warnings = pcb_wire_get_str(&r);
+	if (r.err == 0 && *ret == 0 && res->data == NULL)
+		r.err = -EPROTO;
+	if (r.err == 0 && *ret < 0 && res->message == NULL)
+		r.err = -EPROTO;
+	if (r.err != 0) {
+		free(res->data);
+		free(res->message);
+		free(res->warnings);
+		memset(res, 0, sizeof *res);
+		return r.err;
+	}
+	return 0;
+}

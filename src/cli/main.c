@@ -1,0 +1,160 @@
+/*
+ * main.c: arguments -> file list -> engine -> exit status.  Everything else
+ * lives in the modules; only this file and report.c print.
+ */
+#include <config.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "backend/backend.h"
+#include "backend/child.h"
+#include "cli/cli.h"
+#include "cli/list.h"
+#include "cli/report.h"
+#include "engine/jobs.h"
+
+/*
+ * A standard stream the program was started without (2>&-, >&-) would give
+ * its descriptor to the first file opened, the report or a source, and
+ * messages would land there.  Each is held on /dev/null instead: what it
+ * would have shown is lost, as Python loses it (its sys.stderr is None).
+ */
+static void
+hold_std_fds(void)
+{
+	for (int fd = 0; fd <= 2; fd++) {
+		int n;
+
+		if (fcntl(fd, F_GETFD) >= 0 || errno != EBADF)
+			continue;
+		/* The lowest free descriptor: fd itself. */
+		n = open("/dev/null", fd == 0 ? O_RDONLY : O_WRONLY);
+		if (n >= 0 && n != fd) {
+			dup2(n, fd);
+			close(n);
+		}
+	}
+}
+
+static int
+print_version(const char *argv0)
+{
+	struct pcb_runtime rt;
+	char *cause = NULL;
+
+	printf("%s %s\n", PACKAGE_NAME, PACKAGE_VERSION);
+	if (pcb_backend_probe(argv0, &rt, &cause) < 0) {
+		fprintf(stderr, "%s: %s\n", PACKAGE_NAME, cause ? cause : "?");
+		free(cause);
+		return 2;
+	}
+	printf("Python %s, magic number %02x%02x%02x%02x, cache tag %s, %s\n",
+	    rt.version, rt.magic & 0xff, (rt.magic >> 8) & 0xff,
+	    (rt.magic >> 16) & 0xff, rt.magic >> 24, rt.cache_tag,
+	    rt.own_gil ? "own-GIL subinterpreters" : "one shared GIL");
+	printf("backend: auto uses %s",
+	    pcb_backend_name(pcb_backend_resolve(PCB_BACKEND_AUTO, 2, 0)));
+	if (pcb_backend_resolve(PCB_BACKEND_AUTO, 2, 0) !=
+	    pcb_backend_resolve(PCB_BACKEND_AUTO, 1, 0))
+		printf(" (%s with -j1)",
+		    pcb_backend_name(
+			pcb_backend_resolve(PCB_BACKEND_AUTO, 1, 0)));
+	printf(", processes with --timeout\n");
+	pcb_runtime_fini(&rt);
+	return 0;
+}
+
+int
+main(int argc, char **argv)
+{
+	struct pcb_options opt;
+	struct pcb_inputs in = { 0 };
+	struct pcb_report rep = { 0 };
+	struct pcb_jobs_sink sink;
+	char *cause = NULL;
+	int status, ret, signo, abandoned = 0;
+
+	hold_std_fds();
+	/* Child mode: started by the processes backend, never by a user. */
+	if (argc == 2 && strcmp(argv[1], PCB_CHILD_ARG) == 0)
+		return pcb_child_main(argv[0]);
+	switch (pcb_cli_parse(argc, argv, &opt, &cause)) {
+	case PCB_CLI_HELP:
+		pcb_cli_usage(stdout);
+		return 0;
+	case PCB_CLI_VERSION:
+		return print_version(argv[0]);
+	case PCB_CLI_USAGE_ERROR:
+		fprintf(stderr, "%s: %s\n", PACKAGE_NAME, cause);
+		free(cause);
+		pcb_cli_fini(&opt, &in);
+		return 2;
+	case PCB_CLI_RUN:
+		break;
+	}
+	if (pcb_cli_collect(&opt, &in, &cause) < 0) {
+		status = 2;
+		goto out;
+	}
+	/* compileall's own warnings ("Can't list", stripdir), as it words them. */
+	for (size_t i = 0; !opt.quiet && i < in.notes.len; i++)
+		fprintf(stderr, "%s\n", in.notes.items[i]);
+	if ((ret = pcb_report_open(&rep, &opt, in.paths.items, in.paths.len)) <
+	    0) {
+		fprintf(stderr, "%s: cannot write the report %s: %s\n",
+		    PACKAGE_NAME, opt.report_path, strerror(-ret));
+		status = 2;
+		goto out;
+	}
+	for (size_t i = 0; i < in.excluded.len; i++)
+		pcb_report_excluded(&rep, in.excluded.items[i]);
+	pcb_report_sink(&rep, &sink);
+	/*
+	 * As Python does: a file over RLIMIT_FSIZE is an EFBIG error for that
+	 * file, and a closed stderr an EPIPE, not a silent death.
+	 */
+	signal(SIGXFSZ, SIG_IGN);
+	signal(SIGPIPE, SIG_IGN);
+	if (pcb_jobs_run(&opt, argv[0], in.paths.items, in.dfiles.items,
+		in.paths.len, &sink, &signo, &abandoned, &cause) < 0)
+		status = 2;
+	else
+		status = signo ? 128 + signo : rep.failed > 0 ? 1 : 0;
+	if ((ret = pcb_report_close(&rep)) < 0) {
+		fprintf(stderr, "%s: cannot write the report %s: %s\n",
+		    PACKAGE_NAME, opt.report_path, strerror(-ret));
+		if (status == 0)
+			status = 1;
+	}
+	/* -v lines that could not be written (a full device) fail the run. */
+	if (fflush(stdout) != 0 && rep.out_errno == 0)
+		rep.out_errno = errno;
+	if (rep.out_errno != 0 || ferror(stdout)) {
+		fprintf(stderr, "%s: cannot write to standard output: %s\n",
+		    PACKAGE_NAME,
+		    strerror(rep.out_errno ? rep.out_errno : EIO));
+		if (status == 0)
+			status = 1;
+	}
+out:
+	if (cause != NULL)
+		fprintf(stderr, "%s: %s\n", PACKAGE_NAME, cause);
+	free(cause);
+	if (abandoned) {
+		/*
+		 * Threads still blocked in read() hold the paths: exit() would
+		 * wait for them in libuv's exit handler.
+		 */
+		fflush(stdout);
+		fflush(stderr);
+		_exit(status);
+	}
+	pcb_cli_fini(&opt, &in);
+	return status;
+}

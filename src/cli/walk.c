@@ -1,0 +1,133 @@
+/*
+ * walk.c: compileall's _walk_dir in C.  Each directory is read whole and
+ * closed before its subdirectories are visited, so that depth costs memory,
+ * not file descriptors.  Names are sorted with strcmp: for names that are
+ * valid UTF-8 this is the code-point order Python's names.sort() gives;
+ * undecodable names (surrogate-escaped in Python) may sort differently.
+ * Like compileall, a symlink to a directory is neither followed nor
+ * compiled, hidden names are kept, and "." and ".." never appear.
+ */
+#include <config.h>
+
+#include <dirent.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "cli/walk.h"
+
+char *
+pcb_walk_join(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b);
+	int sep = la > 0 && a[la - 1] != '/';
+	char *out = malloc(la + (size_t)sep + lb + 1);
+
+	if (out == NULL)
+		return NULL;
+	memcpy(out, a, la);
+	if (sep)
+		out[la] = '/';
+	memcpy(out + la + (size_t)sep, b, lb + 1);
+	return out;
+}
+
+static int
+cmp_names(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Reads the names in dir, "." and ".." left out, into names (sorted). */
+static int
+list_dir(const char *dir, struct pcb_list *names)
+{
+	struct dirent *de;
+	DIR *d = opendir(dir);
+	int ret = 0;
+
+	if (d == NULL)
+		return -errno;
+	for (;;) {
+		errno = 0;
+		if ((de = readdir(d)) == NULL) {
+			ret = -errno;
+			break;
+		}
+		if (strcmp(de->d_name, ".") == 0 ||
+		    strcmp(de->d_name, "..") == 0)
+			continue;
+		if ((ret = pcb_list_add(names, de->d_name,
+			 strlen(de->d_name))) < 0)
+			break;
+	}
+	closedir(d);
+	if (names->len > 1)
+		qsort(names->items, names->len, sizeof *names->items,
+		    cmp_names);
+	return ret;
+}
+
+static int
+ends_in_py(const char *name)
+{
+	size_t n = strlen(name);
+
+	return n >= 3 && strcmp(name + n - 3, ".py") == 0;
+}
+
+int
+pcb_walk_dir(const char *dir, int maxlevels, struct pcb_list *files,
+    struct pcb_list *unlisted)
+{
+	struct pcb_list names = { 0 };
+	struct stat st, lst;
+	int ret;
+
+	if ((ret = list_dir(dir, &names)) < 0) {
+		if (ret == -ENOMEM)
+			goto out;
+		/* compileall goes on with the names it has: none. */
+		pcb_list_fini(&names);
+		names = (struct pcb_list){ 0 };
+		if ((ret = pcb_list_add(unlisted, dir, strlen(dir))) < 0)
+			goto out;
+	}
+	for (size_t i = 0; i < names.len; i++) {
+		const char *name = names.items[i];
+		char *full;
+		int found, isdir;
+
+		if (strcmp(name, "__pycache__") == 0)
+			continue;
+		if ((full = pcb_walk_join(dir, name)) == NULL) {
+			ret = -ENOMEM;
+			goto out;
+		}
+		found = stat(full, &st) == 0;
+		isdir = found && S_ISDIR(st.st_mode);
+		if (!isdir) {
+			/* compile_file: only regular files named *.py. */
+			if (found && ends_in_py(name) && S_ISREG(st.st_mode) &&
+			    (ret = pcb_list_add(files, full, strlen(full))) <
+				0) {
+				free(full);
+				goto out;
+			}
+		} else if (maxlevels > 0 && lstat(full, &lst) == 0 &&
+		    !S_ISLNK(lst.st_mode)) {
+			ret =
+			    pcb_walk_dir(full, maxlevels - 1, files, unlisted);
+			if (ret < 0) {
+				free(full);
+				goto out;
+			}
+		}
+		free(full);
+	}
+	ret = 0;
+out:
+	pcb_list_fini(&names);
+	return ret;
+}
