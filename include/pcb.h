@@ -138,7 +138,12 @@ struct pcb_job {
 	ino_t dir_ino;   /* both 0 if it could not be stat'ed */
 	uint8_t hash[8]; /* SipHash of the source, for hash modes */
 
-	/* The first stage that fails: errnum < 0 is an OS error on err_path. */
+	/*
+	 * The first stage that fails sets errnum to the negative errno it
+	 * returns, and either message, the whole text, or, for an OS error,
+	 * err_path (and err_path2), which the pipeline words at the end as
+	 * Python's OSError (pcb_text_oserror) into message.
+	 */
 	int errnum;
 	char *err_path;  /* owned */
 	char *err_path2; /* owned; rename's second path */

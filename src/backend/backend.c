@@ -14,6 +14,7 @@
 #include "backend/backend.h"
 #include "backend/interp.h"
 #include "backend/ops.h"
+#include "os/error.h"
 #include "os/fds.h"
 
 struct pcb_backend {
@@ -86,10 +87,8 @@ pcb_backend_open(const struct pcb_backend_cfg *cfg, struct pcb_runtime *rt,
 	int ret = 0;
 
 	memset(rt, 0, sizeof *rt);
-	if ((be = calloc(1, sizeof *be)) == NULL) {
-		*cause = strdup("out of memory");
-		return -ENOMEM;
-	}
+	if ((be = calloc(1, sizeof *be)) == NULL)
+		return pcb_error_set(cause, -ENOMEM, "out of memory");
 	if (pcb_backend_resolve(cfg->kind, cfg->jobs, cfg->timeout) ==
 	    PCB_BACKEND_PROCESSES) {
 		be->ops = &pcb_backend_proc_ops;
@@ -167,10 +166,8 @@ pcb_compiler_new(struct pcb_backend *be, struct pcb_compiler **out,
 	struct pcb_compiler *c;
 	int ret;
 
-	if ((c = calloc(1, sizeof *c)) == NULL) {
-		*cause = strdup("out of memory");
-		return -ENOMEM;
-	}
+	if ((c = calloc(1, sizeof *c)) == NULL)
+		return pcb_error_set(cause, -ENOMEM, "out of memory");
 	c->ops = be->ops;
 	if ((ret = be->ops->compiler_new(be->state, &c->impl, cause)) < 0) {
 		free(c);
@@ -208,10 +205,10 @@ pcb_compiler_compile(struct pcb_compiler *c, const struct pcb_compile_req *req,
 	return c->ops->compile(c->impl, req, res);
 }
 
-char *
-pcb_backend_identity(void)
+int
+pcb_backend_identity(char **out)
 {
-	return pcb_interp_identity();
+	return pcb_interp_identity(out);
 }
 
 int

@@ -117,10 +117,10 @@ int pcb_compiler_compile(struct pcb_compiler *c,
 /*
  * What decides the runtime pcb_backend_open fills, known without starting
  * it (pcb_interp_identity): a runtime recorded under the same identity is
- * the one this run would start.  Returns it (owned), or NULL when it
- * cannot be told.  Any thread.
+ * the one this run would start.  Returns 0 with *out (owned by the
+ * caller), or a negative errno when it cannot be told.  Any thread.
  */
-char *pcb_backend_identity(void);
+int pcb_backend_identity(char **out);
 
 /*
  * The runtime alone, for --version: started in this process and ended.

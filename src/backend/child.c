@@ -11,7 +11,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -23,6 +22,7 @@
 #include "backend/child.h"
 #include "backend/interp.h"
 #include "backend/wire.h"
+#include "os/error.h"
 #include "os/write.h"
 
 /* Sends a frame built in b.  Returns 0 or a negative errno. */
@@ -72,20 +72,17 @@ serve(struct pcb_interp *in, struct pcb_wire_buf *b)
 }
 
 int
-pcb_child_main(const char *argv0)
+pcb_child_main(const char *argv0, char **cause)
 {
 	struct pcb_wire_buf b = { 0 };
 	struct pcb_runtime rt = { 0 };
 	struct pcb_interp *in = NULL;
 	struct stat st;
-	char *cause = NULL;
-	int ret, status = 1;
+	int ret, sent;
 
-	if (fstat(PCB_CHILD_FD, &st) < 0 || !S_ISSOCK(st.st_mode)) {
-		fprintf(stderr, "%s: %s is for the processes backend only\n",
-		    PACKAGE_NAME, PCB_CHILD_ARG);
-		return 2;
-	}
+	if (fstat(PCB_CHILD_FD, &st) < 0 || !S_ISSOCK(st.st_mode))
+		return pcb_error_set(cause, -ENOTSOCK,
+		    "%s is for the processes backend only", PCB_CHILD_ARG);
 	signal(SIGINT, SIG_IGN);
 	signal(SIGTERM, SIG_IGN);
 	signal(SIGHUP, SIG_IGN);
@@ -101,25 +98,27 @@ pcb_child_main(const char *argv0)
 	fcntl(PCB_CHILD_FD, F_SETFL,
 	    fcntl(PCB_CHILD_FD, F_GETFL) & ~O_NONBLOCK);
 
-	ret = pcb_interp_runtime_init(argv0, &rt, &cause);
+	ret = pcb_interp_runtime_init(argv0, &rt, cause);
 	if (ret == 0)
-		ret = pcb_interp_new(1, &in, &cause);
-	if (send_frame(&b, pcb_wire_hello(&b, ret, &rt, cause)) < 0 || ret < 0)
+		ret = pcb_interp_new(1, &in, cause);
+	sent = send_frame(&b,
+	    pcb_wire_hello(&b, ret, &rt, cause != NULL ? *cause : NULL));
+	if (ret == 0)
+		ret = sent;
+	if (ret < 0)
 		goto out_runtime;
 	pcb_interp_attach(in);
 	pcb_interp_unlock(in);
-	status = serve(in, &b) < 0 ? 1 : 0;
 	/*
 	 * Nothing is left to flush or write: leave without finalising Python,
 	 * which only costs time.
 	 */
-	_exit(status);
+	_exit(serve(in, &b) < 0 ? 1 : 0);
 
 out_runtime:
 	pcb_interp_free(in);
 	pcb_interp_runtime_fini();
 	pcb_runtime_fini(&rt);
 	pcb_wire_buf_fini(&b);
-	free(cause);
-	return status;
+	return ret;
 }

@@ -15,7 +15,15 @@
 /* The descriptor of the socket to the parent. */
 #define PCB_CHILD_FD 3
 
-/* Runs child mode; returns the process's exit status. */
-int pcb_child_main(const char *argv0);
+/*
+ * Runs child mode.  Once it has served, it ends the process itself (_exit:
+ * status 0 when the parent closed the socket, 1 when the socket failed),
+ * without finalising Python.  Returns only when it could not serve: a
+ * negative errno with *cause (owned by the caller), -ENOTSOCK when
+ * PCB_CHILD_FD is not a socket (not started by the processes backend),
+ * the runtime's failure (the HELLO told the parent, which says it), or
+ * the HELLO's own (the parent is gone: no cause).
+ */
+int pcb_child_main(const char *argv0, char **cause);
 
 #endif

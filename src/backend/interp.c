@@ -23,6 +23,7 @@
 #include <sys/stat.h>
 
 #include "backend/interp.h"
+#include "os/error.h"
 
 #if PY_VERSION_HEX >= 0x030C0000
 #define PCB_OWN_GIL 1
@@ -43,12 +44,6 @@ struct pcb_interp {
 
 /* The main thread's thread state, parked whenever the main thread is not in Python. */
 static PyThreadState *main_ts;
-
-static char *
-xstrdup_or_null(const char *s)
-{
-	return s ? strdup(s) : NULL;
-}
 
 /* Takes the raised exception, normalised; NULL if none. */
 static PyObject *
@@ -147,17 +142,15 @@ take_stderr(void)
 	return ret;
 }
 
+/* 0 for a status that is no failure, else -EIO with *cause: doing, and why. */
 static int
-status_failed(PyStatus st, const char *what, char **cause)
+status_failed(PyStatus st, const char *doing, char **cause)
 {
-	char buf[512];
-
 	if (!PyStatus_Exception(st))
 		return 0;
-	snprintf(buf, sizeof buf, "%s: %s%s%s", what, st.func ? st.func : "",
-	    st.func ? ": " : "", st.err_msg ? st.err_msg : "failed");
-	*cause = strdup(buf);
-	return -EIO;
+	return pcb_error_set(cause, -EIO, "%s: %s%s%s", doing,
+	    st.func ? st.func : "", st.func ? ": " : "",
+	    st.err_msg ? st.err_msg : "failed");
 }
 
 static int
@@ -177,10 +170,10 @@ ask_runtime(struct pcb_runtime *rt, char **cause)
 	impl = PySys_GetObject("implementation"); /* borrowed */
 	tag = impl ? PyObject_GetAttrString(impl, "cache_tag") : NULL;
 	if (tag == NULL || !PyUnicode_Check(tag)) {
-		*cause = strdup("this Python has no cache tag "
-				"(sys.implementation.cache_tag is None): "
-				"it neither writes nor reads .pyc files");
-		ret = -EIO;
+		ret = pcb_error_set(cause, -EIO,
+		    "this Python has no cache tag "
+		    "(sys.implementation.cache_tag is None): "
+		    "it neither writes nor reads .pyc files");
 		goto out;
 	}
 	snprintf(rt->cache_tag, sizeof rt->cache_tag, "%s",
@@ -246,10 +239,8 @@ pcb_interp_runtime_init(const char *argv0, struct pcb_runtime *rt, char **cause)
 	PyConfig_Clear(&config);
 
 	ret = ask_runtime(rt, cause);
-	if (ret == 0 && capture_stderr() < 0) {
-		*cause = strdup("cannot replace sys.stderr");
-		ret = -EIO;
-	}
+	if (ret == 0 && capture_stderr() < 0)
+		ret = pcb_error_set(cause, -EIO, "cannot replace sys.stderr");
 	main_ts = PyEval_SaveThread();
 	return ret;
 
@@ -283,13 +274,12 @@ env_or_unset(const char *name)
 	return v != NULL ? v : "\001unset";
 }
 
-char *
-pcb_interp_identity(void)
+int
+pcb_interp_identity(char **out)
 {
 	Dl_info dl;
 	struct stat st;
 	const char *lib;
-	char *out;
 
 	/*
 	 * Py_GetVersion and PyImport_GetMagicTag need no runtime.  A libpython
@@ -297,11 +287,11 @@ pcb_interp_identity(void)
 	 * it was run.
 	 */
 	if (dladdr((void *)Py_GetVersion, &dl) == 0 || dl.dli_fname == NULL)
-		return NULL;
+		return -ENOENT;
 	lib = strchr(dl.dli_fname, '/') ? dl.dli_fname : "/proc/self/exe";
 	if (stat(lib, &st) < 0)
-		return NULL;
-	if (asprintf(&out,
+		return -errno;
+	if (asprintf(out,
 		"%s|%s|%lx|%s|%lld|%lld.%09ld|PYTHONPYCACHEPREFIX=%s|"
 		"PYTHONOPTIMIZE=%s|PYTHONUTF8=%s|PYTHONCOERCECLOCALE=%s|"
 		"LC_ALL=%s|LC_CTYPE=%s|LANG=%s",
@@ -311,9 +301,11 @@ pcb_interp_identity(void)
 		env_or_unset("PYTHONPYCACHEPREFIX"),
 		env_or_unset("PYTHONOPTIMIZE"), env_or_unset("PYTHONUTF8"),
 		env_or_unset("PYTHONCOERCECLOCALE"), env_or_unset("LC_ALL"),
-		env_or_unset("LC_CTYPE"), env_or_unset("LANG")) < 0)
-		return NULL;
-	return out;
+		env_or_unset("LC_CTYPE"), env_or_unset("LANG")) < 0) {
+		*out = NULL;
+		return -ENOMEM;
+	}
+	return 0;
 }
 
 int
@@ -321,10 +313,8 @@ pcb_interp_new(int use_main, struct pcb_interp **out, char **cause)
 {
 	struct pcb_interp *in = calloc(1, sizeof *in);
 
-	if (in == NULL) {
-		*cause = xstrdup_or_null("out of memory");
-		return -ENOMEM;
-	}
+	if (in == NULL)
+		return pcb_error_set(cause, -ENOMEM, "out of memory");
 	if (use_main || !PCB_OWN_GIL) {
 		in->interp = PyInterpreterState_Main();
 		*out = in;
@@ -347,9 +337,8 @@ pcb_interp_new(int use_main, struct pcb_interp **out, char **cause)
 		/* Creation needs a current thread state; it drops main's GIL. */
 		PyEval_RestoreThread(main_ts);
 		st = Py_NewInterpreterFromConfig(&sub, &cfg);
-		if (PyStatus_Exception(st)) {
-			status_failed(st, "cannot create a subinterpreter",
-			    cause);
+		if (status_failed(st, "cannot create a subinterpreter", cause) <
+		    0) {
 			main_ts = PyEval_SaveThread();
 			free(in);
 			return -EIO;
@@ -357,10 +346,10 @@ pcb_interp_new(int use_main, struct pcb_interp **out, char **cause)
 		in->interp = PyThreadState_GetInterpreter(sub);
 		in->owner = sub;
 		if (capture_stderr() < 0) {
-			*cause = xstrdup_or_null("cannot replace sys.stderr");
 			Py_EndInterpreter(sub);
 			free(in);
-			return -EIO;
+			return pcb_error_set(cause, -EIO,
+			    "cannot replace sys.stderr");
 		}
 		PyEval_SaveThread();
 	}
@@ -478,8 +467,7 @@ compile_error_text(struct pcb_interp *in, PyObject *exc, PyObject *filename)
 	Py_XDECREF(text);
 	PyErr_Clear();
 	if (ret == NULL)
-		ret = xstrdup_or_null(
-		    "Sorry: cannot format the compiler's error");
+		ret = strdup("Sorry: cannot format the compiler's error");
 	return ret;
 }
 
@@ -509,11 +497,9 @@ pcb_interp_compile(struct pcb_interp *in, const struct pcb_compile_req *req,
 	int ret = -EINVAL;
 
 	memset(res, 0, sizeof *res);
-	if (in->compile == NULL) {
-		res->message =
-		    xstrdup_or_null("Sorry: builtins.compile is missing");
-		return -EINVAL;
-	}
+	if (in->compile == NULL)
+		return pcb_error_set(&res->message, -EINVAL,
+		    "Sorry: builtins.compile is missing");
 	src =
 	    PyBytes_FromStringAndSize(req->source, (Py_ssize_t)req->source_len);
 	fname = PyUnicode_DecodeFSDefault(req->filename);
@@ -548,8 +534,8 @@ pcb_interp_compile(struct pcb_interp *in, const struct pcb_compile_req *req,
 		goto err;
 	res->len = (size_t)PyBytes_GET_SIZE(bytes);
 	if ((res->data = malloc(res->len ? res->len : 1)) == NULL) {
-		ret = -ENOMEM;
-		res->message = xstrdup_or_null("Sorry: MemoryError: ");
+		ret = pcb_error_set(&res->message, -ENOMEM,
+		    "Sorry: MemoryError: ");
 		goto out;
 	}
 	memcpy(res->data, PyBytes_AS_STRING(bytes), res->len);
@@ -562,7 +548,7 @@ err:
 	if (exc != NULL && fname != NULL)
 		res->message = compile_error_text(in, exc, fname);
 	else
-		res->message = xstrdup_or_null("Sorry: MemoryError: ");
+		pcb_error_set(&res->message, ret, "Sorry: MemoryError: ");
 	if (res->message == NULL)
 		ret = -ENOMEM;
 out:

@@ -36,10 +36,11 @@ int pcb_interp_own_gil(void);
  * the linked library (Py_GetVersion, its cache tag, its file's path, size
  * and mtime) and the environment the runtime reads (PYTHONPYCACHEPREFIX,
  * PYTHONOPTIMIZE, the locale).  Equal identities give equal runtimes.
- * Returns it (owned), or NULL when the library's file cannot be found or on
- * ENOMEM.  Any thread.
+ * Returns 0 with *out (owned by the caller), or a negative errno: -ENOENT
+ * when the library's file cannot be found, stat(2)'s error, or -ENOMEM.
+ * Any thread.
  */
-char *pcb_interp_identity(void);
+int pcb_interp_identity(char **out);
 
 struct pcb_interp;
 
@@ -67,7 +68,8 @@ void pcb_interp_relock(struct pcb_interp *in);
  * optimize=optimize), then marshal.dumps, into res (see backend.h): the
  * marshal bytes copied out of Python, or py_compile's text for the
  * exception, and what the compiler warned.  Returns 0, -EINVAL (the compiler
- * refused the source) or -ENOMEM.
+ * refused the source) or -ENOMEM, with res->message (NULL only if there
+ * was no memory for it).
  */
 int pcb_interp_compile(struct pcb_interp *in, const struct pcb_compile_req *req,
     struct pcb_compile_result *res);

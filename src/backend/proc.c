@@ -29,6 +29,7 @@
 #include "backend/child.h"
 #include "backend/ops.h"
 #include "backend/wire.h"
+#include "os/error.h"
 #include "os/fds.h"
 #include "pyc/text.h"
 
@@ -185,7 +186,7 @@ spawn_waiting(struct proc_compiler *c)
 	unsigned tries = 0;
 	int ret;
 
-	while ((ret = spawn(c)) < 0 && pcb_fds_wait(-ret, &tries))
+	while ((ret = spawn(c)) < 0 && pcb_fds_wait(ret, &tries))
 		;
 	return ret;
 }
@@ -251,7 +252,8 @@ greet(struct proc_compiler *c, struct pcb_runtime *rt, char **cause)
 	int ret;
 
 	if ((ret = wait_frame(c, &type, &total)) < 0) {
-		*cause = strdup(ret == -ETIMEDOUT ?
+		pcb_error_set(cause, ret, "%s",
+		    ret == -ETIMEDOUT ?
 			"a new worker process did not start Python within "
 			"--timeout" :
 			"a worker process died before it could start Python");
@@ -264,7 +266,8 @@ greet(struct proc_compiler *c, struct pcb_runtime *rt, char **cause)
 	    -EPROTO;
 	consume(c, total);
 	if (ret == -EPROTO && *cause == NULL)
-		*cause = strdup("a worker process said something unexpected");
+		pcb_error_set(cause, ret,
+		    "a worker process said something unexpected");
 	if (ret < 0) {
 		reap(c, 1);
 		return ret;
@@ -279,10 +282,8 @@ compiler_make(struct proc_backend *be, struct proc_compiler **out, char **cause)
 	struct proc_compiler *c;
 	int ret;
 
-	if ((c = calloc(1, sizeof *c)) == NULL) {
-		*cause = strdup("out of memory");
-		return -ENOMEM;
-	}
+	if ((c = calloc(1, sizeof *c)) == NULL)
+		return pcb_error_set(cause, -ENOMEM, "out of memory");
 	c->be = be;
 	if ((ret = uv_loop_init(&c->loop)) < 0)
 		goto err_after_alloc;
@@ -301,10 +302,8 @@ err_after_loop:
 	uv_loop_close(&c->loop);
 err_after_alloc:
 	free(c);
-	if (asprintf(cause, "cannot start a worker process: %s",
-		uv_strerror(ret)) < 0)
-		*cause = NULL;
-	return ret;
+	return pcb_error_set(cause, ret, "cannot start a worker process: %s",
+	    uv_strerror(ret));
 }
 
 static void
@@ -331,15 +330,12 @@ proc_open(const struct pcb_backend_cfg *cfg, struct pcb_runtime *rt,
 	size_t size;
 	int ret;
 
-	if ((be = calloc(1, sizeof *be)) == NULL) {
-		*cause = strdup("out of memory");
-		return -ENOMEM;
-	}
+	if ((be = calloc(1, sizeof *be)) == NULL)
+		return pcb_error_set(cause, -ENOMEM, "out of memory");
 	size = sizeof be->exe;
 	if ((ret = uv_exepath(be->exe, &size)) < 0) {
-		if (asprintf(cause, "cannot find this program: %s",
-			uv_strerror(ret)) < 0)
-			*cause = NULL;
+		pcb_error_set(cause, ret, "cannot find this program: %s",
+		    uv_strerror(ret));
 		goto err_after_alloc;
 	}
 	if (cfg->timeout > 0)
@@ -408,44 +404,40 @@ proc_end(void *compiler)
 
 /*
  * res->message for a file whose child failed us: what happened, and to
- * which file.  what, when not NULL, says it instead of the child's end.
- * Returns ret, or -ENOMEM.
+ * which file.  cause, when not NULL, says it instead of the child's end.
+ * Returns ret, or -ENOMEM when there was no memory for the text.
  */
 static int
 child_failure(struct proc_compiler *c, const struct pcb_compile_req *req,
-    int ret, const char *what, struct pcb_compile_result *res)
+    int ret, const char *cause, struct pcb_compile_result *res)
 {
 	char *name = pcb_text_repr_str(req->path ? req->path : req->filename);
 	const char *q = name ? name : "?";
-	int n;
+	char **msg = &res->message;
 
-	if (what != NULL)
-		n = asprintf(&res->message, "Sorry: compiling %s: %s", q, what);
+	if (cause != NULL)
+		pcb_error_set(msg, ret, "Sorry: compiling %s: %s", q, cause);
 	else if (ret == -ETIMEDOUT)
-		n = asprintf(&res->message,
+		pcb_error_set(msg, ret,
 		    "Sorry: compiling %s took more than %g s (--timeout); its "
 		    "worker process was killed",
 		    q, (double)c->be->timeout_ms / 1000);
 	else if (ret != -ECHILD)
-		n = asprintf(&res->message,
+		pcb_error_set(msg, ret,
 		    "Sorry: the worker process compiling %s failed: %s", q,
 		    strerror(-ret));
 	else if (c->term_signal != 0)
-		n = asprintf(&res->message,
+		pcb_error_set(msg, ret,
 		    "Sorry: the worker process compiling %s was killed by "
 		    "signal %d (%s)",
 		    q, c->term_signal, strsignal(c->term_signal));
 	else
-		n = asprintf(&res->message,
+		pcb_error_set(msg, ret,
 		    "Sorry: the worker process compiling %s exited with status "
 		    "%lld",
 		    q, (long long)c->exit_status);
 	free(name);
-	if (n < 0) {
-		res->message = NULL;
-		return -ENOMEM;
-	}
-	return ret;
+	return *msg == NULL ? -ENOMEM : ret;
 }
 
 /*
@@ -472,19 +464,16 @@ ready_child(struct proc_compiler *c, char **cause)
 	struct pcb_runtime rt = { 0 };
 	int ret;
 
-	if (!c->running && (ret = spawn_waiting(c)) < 0) {
-		if (asprintf(cause, "cannot start a worker process: %s",
-			uv_strerror(ret)) < 0)
-			*cause = NULL;
-		return ret;
-	}
+	if (!c->running && (ret = spawn_waiting(c)) < 0)
+		return pcb_error_set(cause, ret,
+		    "cannot start a worker process: %s", uv_strerror(ret));
 	if (c->greeted)
 		return 0;
 	ret = greet(c, &rt, cause);
 	if (ret == 0 && rt.magic != c->be->magic) {
-		*cause = strdup("a worker process runs another Python");
+		ret = pcb_error_set(cause, -EPROTO,
+		    "a worker process runs another Python");
 		reap(c, 1);
-		ret = -EPROTO;
 	}
 	pcb_runtime_fini(&rt);
 	return ret;

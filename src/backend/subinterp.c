@@ -13,10 +13,10 @@
 #include <errno.h>
 #include <limits.h>
 #include <stdlib.h>
-#include <string.h>
 
 #include "backend/interp.h"
 #include "backend/ops.h"
+#include "os/error.h"
 
 struct subinterp_backend {
 	unsigned ncompilers; /* made so far; the first uses the main one */
@@ -29,16 +29,13 @@ subinterp_open(const struct pcb_backend_cfg *cfg, struct pcb_runtime *rt,
 	struct subinterp_backend *sb;
 	int ret;
 
-	if (!pcb_interp_own_gil() && cfg->jobs > 1) {
-		*cause = strdup("the subinterpreters backend needs Python 3.12 "
-				"or newer for more than one job; use -j1 or "
-				"--backend=processes");
-		return -ENOTSUP;
-	}
-	if ((sb = calloc(1, sizeof *sb)) == NULL) {
-		*cause = strdup("out of memory");
-		return -ENOMEM;
-	}
+	if (!pcb_interp_own_gil() && cfg->jobs > 1)
+		return pcb_error_set(cause, -ENOTSUP,
+		    "the subinterpreters backend needs Python 3.12 "
+		    "or newer for more than one job; use -j1 or "
+		    "--backend=processes");
+	if ((sb = calloc(1, sizeof *sb)) == NULL)
+		return pcb_error_set(cause, -ENOMEM, "out of memory");
 	if ((ret = pcb_interp_runtime_init(cfg->argv0, rt, cause)) < 0) {
 		pcb_interp_runtime_fini();
 		free(sb);

@@ -1,14 +1,20 @@
 /*
- * wire.c: building, finding and reading frames (wire.h).
+ * wire.c: building, finding and reading frames (wire.h).  A frame's fields
+ * are appended (put_*) and read (get_*) without a check after each: the
+ * buffer and the reader keep their first failure (a sticky negative errno,
+ * as a FILE keeps its error), and each builder and taker returns it once,
+ * at the end, as 0 or a negative errno.
  */
 #include <config.h>
 
 #include <errno.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "backend/wire.h"
+#include "os/error.h"
 
 #define WIRE_NULL UINT64_MAX
 
@@ -60,8 +66,9 @@ append(struct pcb_wire_buf *b, const void *p, size_t n)
 	b->len += n;
 }
 
-void
-pcb_wire_begin(struct pcb_wire_buf *b, uint32_t type)
+/* Starts a frame of this type in b (zeroed or finished before). */
+static void
+begin_frame(struct pcb_wire_buf *b, uint32_t type)
 {
 	uint8_t head[PCB_WIRE_HEADER] = { 0 };
 
@@ -71,8 +78,8 @@ pcb_wire_begin(struct pcb_wire_buf *b, uint32_t type)
 	append(b, head, sizeof head);
 }
 
-void
-pcb_wire_put_u32(struct pcb_wire_buf *b, uint32_t v)
+static void
+put_u32(struct pcb_wire_buf *b, uint32_t v)
 {
 	uint8_t p[4];
 
@@ -80,14 +87,15 @@ pcb_wire_put_u32(struct pcb_wire_buf *b, uint32_t v)
 	append(b, p, 4);
 }
 
-void
-pcb_wire_put_i32(struct pcb_wire_buf *b, int32_t v)
+static void
+put_i32(struct pcb_wire_buf *b, int32_t v)
 {
-	pcb_wire_put_u32(b, (uint32_t)v);
+	put_u32(b, (uint32_t)v);
 }
 
-void
-pcb_wire_put_len(struct pcb_wire_buf *b, size_t n)
+/* The length of a byte string whose extra bytes the caller sends after. */
+static void
+put_len(struct pcb_wire_buf *b, size_t n)
 {
 	uint8_t p[8];
 
@@ -95,8 +103,9 @@ pcb_wire_put_len(struct pcb_wire_buf *b, size_t n)
 	append(b, p, 8);
 }
 
-void
-pcb_wire_put_bytes(struct pcb_wire_buf *b, const void *p, size_t n)
+/* A byte string; p NULL writes NULL. */
+static void
+put_bytes(struct pcb_wire_buf *b, const void *p, size_t n)
 {
 	uint8_t len[8];
 
@@ -106,14 +115,19 @@ pcb_wire_put_bytes(struct pcb_wire_buf *b, const void *p, size_t n)
 		append(b, p, n);
 }
 
-void
-pcb_wire_put_str(struct pcb_wire_buf *b, const char *s)
+/* A string without its NUL; NULL writes NULL. */
+static void
+put_str(struct pcb_wire_buf *b, const char *s)
 {
-	pcb_wire_put_bytes(b, s, s ? strlen(s) : 0);
+	put_bytes(b, s, s ? strlen(s) : 0);
 }
 
-int
-pcb_wire_end(struct pcb_wire_buf *b, size_t extra)
+/*
+ * Ends the frame; extra bytes will follow the buffer on the wire as the
+ * last field's contents.  Returns 0 or the frame's first failure.
+ */
+static int
+end_frame(struct pcb_wire_buf *b, size_t extra)
 {
 	if (b->err == 0)
 		put_le(b->data + 4,
@@ -143,9 +157,15 @@ pcb_wire_frame(const uint8_t *p, size_t avail, uint32_t *type, size_t *total)
 	return 1;
 }
 
-void
-pcb_wire_reader_init(struct pcb_wire_reader *r, const uint8_t *payload,
-    size_t len)
+/* Reads the fields of one frame's payload.  err sticks at -EPROTO. */
+struct reader {
+	const uint8_t *p;
+	size_t len, pos;
+	int err;
+};
+
+static void
+reader_init(struct reader *r, const uint8_t *payload, size_t len)
 {
 	r->p = payload;
 	r->len = len;
@@ -155,7 +175,7 @@ pcb_wire_reader_init(struct pcb_wire_reader *r, const uint8_t *payload,
 
 /* The next n bytes, or NULL (and r->err) past the end. */
 static const uint8_t *
-take(struct pcb_wire_reader *r, uint64_t n)
+take(struct reader *r, uint64_t n)
 {
 	const uint8_t *p;
 
@@ -168,22 +188,23 @@ take(struct pcb_wire_reader *r, uint64_t n)
 	return p;
 }
 
-uint32_t
-pcb_wire_get_u32(struct pcb_wire_reader *r)
+static uint32_t
+get_u32(struct reader *r)
 {
 	const uint8_t *p = take(r, 4);
 
 	return p ? (uint32_t)get_le(p, 4) : 0;
 }
 
-int32_t
-pcb_wire_get_i32(struct pcb_wire_reader *r)
+static int32_t
+get_i32(struct reader *r)
 {
-	return (int32_t)pcb_wire_get_u32(r);
+	return (int32_t)get_u32(r);
 }
 
-void
-pcb_wire_get_bytes(struct pcb_wire_reader *r, const uint8_t **p, size_t *n)
+/* A byte string, pointing into the payload; *p NULL for NULL. */
+static void
+get_bytes(struct reader *r, const uint8_t **p, size_t *n)
 {
 	const uint8_t *lp = take(r, 8);
 	uint64_t len = lp ? get_le(lp, 8) : WIRE_NULL;
@@ -196,14 +217,18 @@ pcb_wire_get_bytes(struct pcb_wire_reader *r, const uint8_t **p, size_t *n)
 		*n = (size_t)len;
 }
 
-char *
-pcb_wire_get_str(struct pcb_wire_reader *r)
+/*
+ * A copy of a string field, NUL-terminated (owned), or NULL for NULL and
+ * on failure (r->err says which).
+ */
+static char *
+get_str(struct reader *r)
 {
 	const uint8_t *p;
 	size_t n;
 	char *s;
 
-	pcb_wire_get_bytes(r, &p, &n);
+	get_bytes(r, &p, &n);
 	if (p == NULL)
 		return NULL;
 	if ((s = malloc(n + 1)) == NULL) {
@@ -266,32 +291,32 @@ int
 pcb_wire_hello(struct pcb_wire_buf *b, int status, const struct pcb_runtime *rt,
     const char *cause)
 {
-	pcb_wire_begin(b, PCB_WIRE_HELLO);
-	pcb_wire_put_i32(b, status);
+	begin_frame(b, PCB_WIRE_HELLO);
+	put_i32(b, status);
 	if (status < 0) {
-		pcb_wire_put_str(b, cause ? cause : "?");
-		return pcb_wire_end(b, 0);
+		put_str(b, cause ? cause : "?");
+		return end_frame(b, 0);
 	}
-	pcb_wire_put_str(b, rt->version);
-	pcb_wire_put_str(b, rt->build);
-	pcb_wire_put_u32(b, rt->py_minor);
-	pcb_wire_put_u32(b, rt->magic);
-	pcb_wire_put_str(b, rt->cache_tag);
-	pcb_wire_put_str(b, rt->pycache_prefix);
-	pcb_wire_put_i32(b, rt->optimize);
-	pcb_wire_put_u32(b, (uint32_t)rt->own_gil);
-	return pcb_wire_end(b, 0);
+	put_str(b, rt->version);
+	put_str(b, rt->build);
+	put_u32(b, rt->py_minor);
+	put_u32(b, rt->magic);
+	put_str(b, rt->cache_tag);
+	put_str(b, rt->pycache_prefix);
+	put_i32(b, rt->optimize);
+	put_u32(b, (uint32_t)rt->own_gil);
+	return end_frame(b, 0);
 }
 
 /* Copies a string field into a fixed array; a field that does not fit is
  * an error. */
 static void
-get_fixed(struct pcb_wire_reader *r, char *out, size_t size)
+get_fixed(struct reader *r, char *out, size_t size)
 {
 	const uint8_t *p;
 	size_t n;
 
-	pcb_wire_get_bytes(r, &p, &n);
+	get_bytes(r, &p, &n);
 	if (p == NULL || n >= size) {
 		r->err = -EPROTO;
 		return;
@@ -304,24 +329,31 @@ int
 pcb_wire_take_hello(const uint8_t *payload, size_t len, struct pcb_runtime *rt,
     char **cause)
 {
-	struct pcb_wire_reader r;
+	struct reader r;
+	const uint8_t *text;
+	size_t n;
 	int status;
 
 	memset(rt, 0, sizeof *rt);
-	pcb_wire_reader_init(&r, payload, len);
-	status = pcb_wire_get_i32(&r);
+	reader_init(&r, payload, len);
+	status = get_i32(&r);
 	if (r.err == 0 && status < 0) {
-		*cause = pcb_wire_get_str(&r);
-		return r.err ? r.err : status;
+		get_bytes(&r, &text, &n);
+		if (r.err != 0 || n > INT_MAX)
+			return -EPROTO;
+		if (text == NULL)
+			return status;
+		return pcb_error_set(cause, status, "%.*s", (int)n,
+		    (const char *)text);
 	}
 	get_fixed(&r, rt->version, sizeof rt->version);
 	get_fixed(&r, rt->build, sizeof rt->build);
-	rt->py_minor = pcb_wire_get_u32(&r);
-	rt->magic = pcb_wire_get_u32(&r);
+	rt->py_minor = get_u32(&r);
+	rt->magic = get_u32(&r);
 	get_fixed(&r, rt->cache_tag, sizeof rt->cache_tag);
-	rt->pycache_prefix = pcb_wire_get_str(&r);
-	rt->optimize = pcb_wire_get_i32(&r);
-	rt->own_gil = (int)pcb_wire_get_u32(&r);
+	rt->pycache_prefix = get_str(&r);
+	rt->optimize = get_i32(&r);
+	rt->own_gil = (int)get_u32(&r);
 	if (r.err != 0) {
 		free(rt->pycache_prefix);
 		rt->pycache_prefix = NULL;
@@ -333,27 +365,27 @@ pcb_wire_take_hello(const uint8_t *payload, size_t len, struct pcb_runtime *rt,
 int
 pcb_wire_request(struct pcb_wire_buf *b, const struct pcb_compile_req *req)
 {
-	pcb_wire_begin(b, PCB_WIRE_REQUEST);
-	pcb_wire_put_i32(b, req->optimize);
-	pcb_wire_put_u32(b, (uint32_t)req->new_file);
-	pcb_wire_put_str(b, req->filename);
-	pcb_wire_put_len(b, req->source_len);
-	return pcb_wire_end(b, req->source_len);
+	begin_frame(b, PCB_WIRE_REQUEST);
+	put_i32(b, req->optimize);
+	put_u32(b, (uint32_t)req->new_file);
+	put_str(b, req->filename);
+	put_len(b, req->source_len);
+	return end_frame(b, req->source_len);
 }
 
 int
 pcb_wire_take_request(const uint8_t *payload, size_t len,
     struct pcb_compile_req *req, char **filename)
 {
-	struct pcb_wire_reader r;
+	struct reader r;
 	const uint8_t *src;
 
 	memset(req, 0, sizeof *req);
-	pcb_wire_reader_init(&r, payload, len);
-	req->optimize = pcb_wire_get_i32(&r);
-	req->new_file = (int)pcb_wire_get_u32(&r);
-	*filename = pcb_wire_get_str(&r);
-	pcb_wire_get_bytes(&r, &src, &req->source_len);
+	reader_init(&r, payload, len);
+	req->optimize = get_i32(&r);
+	req->new_file = (int)get_u32(&r);
+	*filename = get_str(&r);
+	get_bytes(&r, &src, &req->source_len);
 	if (r.err == 0 && (*filename == NULL || src == NULL))
 		r.err = -EPROTO;
 	if (r.err != 0) {
@@ -370,33 +402,33 @@ int
 pcb_wire_reply(struct pcb_wire_buf *b, int ret,
     const struct pcb_compile_result *res)
 {
-	pcb_wire_begin(b, PCB_WIRE_REPLY);
-	pcb_wire_put_i32(b, ret);
-	pcb_wire_put_bytes(b, res->data, res->len);
-	pcb_wire_put_str(b, res->message);
-	pcb_wire_put_str(b, res->warnings);
-	return pcb_wire_end(b, 0);
+	begin_frame(b, PCB_WIRE_REPLY);
+	put_i32(b, ret);
+	put_bytes(b, res->data, res->len);
+	put_str(b, res->message);
+	put_str(b, res->warnings);
+	return end_frame(b, 0);
 }
 
 int
 pcb_wire_take_reply(const uint8_t *payload, size_t len, int *ret,
     struct pcb_compile_result *res)
 {
-	struct pcb_wire_reader r;
+	struct reader r;
 	const uint8_t *data;
 
 	memset(res, 0, sizeof *res);
-	pcb_wire_reader_init(&r, payload, len);
-	*ret = pcb_wire_get_i32(&r);
-	pcb_wire_get_bytes(&r, &data, &res->len);
+	reader_init(&r, payload, len);
+	*ret = get_i32(&r);
+	get_bytes(&r, &data, &res->len);
 	if (r.err == 0 && data != NULL) {
 		if ((res->data = malloc(res->len ? res->len : 1)) == NULL)
 			r.err = -ENOMEM;
 		else
 			memcpy(res->data, data, res->len);
 	}
-	res->message = pcb_wire_get_str(&r);
-	res->warnings = pcb_wire_get_str(&r);
+	res->message = get_str(&r);
+	res->warnings = get_str(&r);
 	if (r.err == 0 && *ret == 0 && res->data == NULL)
 		r.err = -EPROTO;
 	if (r.err == 0 && *ret < 0 && res->message == NULL)

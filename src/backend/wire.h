@@ -23,28 +23,17 @@
 #define PCB_WIRE_REQUEST 0x3f706d63u /* parent -> worker: compile this */
 #define PCB_WIRE_REPLY 0x21706d63u   /* worker -> parent: the result */
 
-/* A frame being built.  err sticks at the first failure (-ENOMEM). */
+/*
+ * A frame being built, owned by the caller and reused from frame to frame.
+ * Its fields are the builders' own: while wire.c appends a frame's fields,
+ * err keeps the first failure (-ENOMEM) for the builder to return.
+ */
 struct pcb_wire_buf {
 	uint8_t *data;
 	size_t len, cap;
 	int err;
 };
 
-/* Starts a frame of this type in b (zeroed or finished before). */
-void pcb_wire_begin(struct pcb_wire_buf *b, uint32_t type);
-void pcb_wire_put_u32(struct pcb_wire_buf *b, uint32_t v);
-void pcb_wire_put_i32(struct pcb_wire_buf *b, int32_t v);
-/* A byte string; p NULL writes NULL. */
-void pcb_wire_put_bytes(struct pcb_wire_buf *b, const void *p, size_t n);
-/* A string without its NUL; NULL writes NULL. */
-void pcb_wire_put_str(struct pcb_wire_buf *b, const char *s);
-/* The length of a byte string whose extra bytes the caller sends after. */
-void pcb_wire_put_len(struct pcb_wire_buf *b, size_t n);
-/*
- * Ends the frame; extra bytes will follow the buffer on the wire as the
- * last field's contents.  Returns 0 or b->err.
- */
-int pcb_wire_end(struct pcb_wire_buf *b, size_t extra);
 /* Frees b's memory; accepts a zeroed buffer. */
 void pcb_wire_buf_fini(struct pcb_wire_buf *b);
 
@@ -55,23 +44,6 @@ void pcb_wire_buf_fini(struct pcb_wire_buf *b);
 int pcb_wire_frame(const uint8_t *p, size_t avail, uint32_t *type,
     size_t *total);
 
-/* Reads the fields of one frame's payload.  err sticks at -EPROTO. */
-struct pcb_wire_reader {
-	const uint8_t *p;
-	size_t len, pos;
-	int err;
-};
-
-void pcb_wire_reader_init(struct pcb_wire_reader *r, const uint8_t *payload,
-    size_t len);
-uint32_t pcb_wire_get_u32(struct pcb_wire_reader *r);
-int32_t pcb_wire_get_i32(struct pcb_wire_reader *r);
-/* A byte string, pointing into the payload; *p NULL for NULL. */
-void pcb_wire_get_bytes(struct pcb_wire_reader *r, const uint8_t **p,
-    size_t *n);
-/* A copy of a string field, NUL-terminated (owned), or NULL for NULL. */
-char *pcb_wire_get_str(struct pcb_wire_reader *r);
-
 /*
  * The three messages.  Each builder fills b with a whole frame and returns
  * 0 or a negative errno; each taker parses a frame's payload and returns a
@@ -81,7 +53,11 @@ char *pcb_wire_get_str(struct pcb_wire_reader *r);
 /* HELLO: status 0 and the runtime, or a negative errno and the cause. */
 int pcb_wire_hello(struct pcb_wire_buf *b, int status,
     const struct pcb_runtime *rt, const char *cause);
-/* Returns the status (rt filled when 0, *cause owned when not) or -EPROTO. */
+/*
+ * Returns the status: 0 with rt filled, or the worker's negative errno with
+ * its *cause (owned by the caller); or -EPROTO for a frame that does not
+ * parse, -ENOMEM for one that could not be read.
+ */
 int pcb_wire_take_hello(const uint8_t *payload, size_t len,
     struct pcb_runtime *rt, char **cause);
 

@@ -1,65 +1,122 @@
 /*
  * cli.c: getopt_long parsing with compileall's spellings where they exist.
- * Every bad value is a one-line error and exit status 2; numbers are parsed
- * with strtol and range checks, never atoi.
+ * Every option is one row of the options table below: its spellings, whether
+ * it takes a value, and what it does with it (a parser writing one field of
+ * struct pcb_options, or an action such as --help); getopt_long's tables are
+ * built from it.  Every bad value is a one-line error and exit status 2;
+ * numbers are parsed with strtol and range checks, never atoi.  Main thread
+ * only (getopt's state is global).
  */
 #include <config.h>
 
+#include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
-#include <limits.h>
-#include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "backend/backend.h"
 #include "cli/cli.h"
-#include "cli/dfile.h"
 #include "cli/exclude.h"
-#include "cli/walk.h"
-#include "pyc/source.h"
+#include "os/error.h"
 
-enum {
-	OPT_INVALIDATION_MODE = 256,
-	OPT_FAIL_FAST,
-	OPT_REPRODUCIBLE,
-	OPT_HARDLINK_DUPES,
-	OPT_COMPILE_EVERY_LEVEL,
-	OPT_CACHE,
-	OPT_CACHE_READ_ONLY,
-	OPT_CACHE_MAX_SIZE,
-	OPT_REPORT,
-	OPT_PROGRESS,
-	OPT_BACKEND,
-	OPT_TIMEOUT,
+/* What parsing keeps besides struct pcb_options until the options are read. */
+struct parse_state {
+	struct pcb_options *opt;
+	int seen[PCB_MAX_LEVELS + 1]; /* -o levels given, at level + 1 */
+	size_t nopt;                  /* -o options given, repeats counted */
+	const char *rx;               /* the last -x */
 };
 
-static const struct option long_options[] = {
-	{ "jobs", required_argument, NULL, 'j' },
-	{ "null", no_argument, NULL, '0' },
-	{ "quiet", no_argument, NULL, 'q' },
-	{ "optimize", required_argument, NULL, 'o' },
-	{ "invalidation-mode", required_argument, NULL, OPT_INVALIDATION_MODE },
-	{ "fail-fast", no_argument, NULL, OPT_FAIL_FAST },
-	{ "reproducible", no_argument, NULL, OPT_REPRODUCIBLE },
-	{ "hardlink-dupes", no_argument, NULL, OPT_HARDLINK_DUPES },
-	{ "compile-every-level", no_argument, NULL, OPT_COMPILE_EVERY_LEVEL },
-	{ "cache", required_argument, NULL, OPT_CACHE },
-	{ "cache-read-only", no_argument, NULL, OPT_CACHE_READ_ONLY },
-	{ "cache-max-size", required_argument, NULL, OPT_CACHE_MAX_SIZE },
-	{ "incremental", no_argument, NULL, 'u' },
-	{ "report", required_argument, NULL, OPT_REPORT },
-	{ "progress", required_argument, NULL, OPT_PROGRESS },
-	{ "backend", required_argument, NULL, OPT_BACKEND },
-	{ "timeout", required_argument, NULL, OPT_TIMEOUT },
-	{ "verbose", no_argument, NULL, 'v' },
-	{ "help", no_argument, NULL, 'h' },
-	{ "version", no_argument, NULL, 'V' },
-	{ NULL, 0, NULL, 0 },
+/*
+ * What an option does with its value.  A flag sets an int field to 1; a text
+ * points a const char * field at its value (in argv); a value is read into
+ * its field by the row's parser; an action ends parsing at once.
+ */
+enum cli_kind {
+	CLI_FLAG,
+	CLI_TEXT,
+	CLI_VALUE,
+	CLI_ACTION,
 };
+
+/*
+ * A CLI_VALUE row's parser: reads arg into field, which points into st->opt
+ * at the row's offset.  Returns 0 or -EINVAL; the caller words the error
+ * from the row.
+ */
+typedef int (*parse_fn)(struct parse_state *st, const char *arg, void *field);
+
+/* One option: a row of the table. */
+struct cli_option {
+	const char *name;   /* the long spelling, or NULL */
+	int letter;         /* the short spelling, or 0 */
+	enum cli_kind kind; /* flags and actions take no value */
+	size_t offset;      /* the field of struct pcb_options it fills */
+	parse_fn parse;     /* CLI_VALUE */
+	const char *what;   /* "invalid <what> 'VALUE' (<values>)" */
+	const char *values;
+	enum pcb_cli_action action; /* CLI_ACTION */
+};
+
+static int parse_jobs(struct parse_state *, const char *, void *);
+static int parse_level(struct parse_state *, const char *, void *);
+static int parse_mode(struct parse_state *, const char *, void *);
+static int parse_size(struct parse_state *, const char *, void *);
+static int parse_progress(struct parse_state *, const char *, void *);
+static int parse_backend(struct parse_state *, const char *, void *);
+static int parse_seconds(struct parse_state *, const char *, void *);
+static int keep_exclude(struct parse_state *, const char *, void *);
+
+#define FIELD(f) offsetof(struct pcb_options, f)
+
+/*
+ * Every option, in the order --help lists most of them.  getopt_long sees
+ * the rows in this order, which only matters for its own abbreviations
+ * ("--fail" is --fail-fast; "--cach" is ambiguous, so unknown).
+ */
+static const struct cli_option options[] = {
+	{ "jobs", 'j', CLI_VALUE, FIELD(jobs), parse_jobs, "number of jobs",
+	    "0 to 1024" },
+	{ "null", '0', CLI_FLAG, FIELD(null_list) },
+	{ "quiet", 'q', CLI_FLAG, FIELD(quiet) },
+	/* Levels are kept aside, then sorted into opt->levels. */
+	{ "optimize", 'o', CLI_VALUE, FIELD(levels), parse_level,
+	    "optimization level", "-1, 0, 1 or 2" },
+	{ "invalidation-mode", 0, CLI_VALUE, FIELD(mode), parse_mode,
+	    "invalidation mode", "timestamp, checked-hash or unchecked-hash" },
+	{ "fail-fast", 0, CLI_FLAG, FIELD(fail_fast) },
+	{ "reproducible", 0, CLI_FLAG, FIELD(reproducible) },
+	{ "hardlink-dupes", 0, CLI_FLAG, FIELD(hardlink_dupes) },
+	{ "compile-every-level", 0, CLI_FLAG, FIELD(compile_every_level) },
+	{ "cache", 0, CLI_TEXT, FIELD(cache_dir) },
+	{ "cache-read-only", 0, CLI_FLAG, FIELD(cache_read_only) },
+	{ "cache-max-size", 0, CLI_VALUE, FIELD(cache_max_size), parse_size,
+	    "cache size", "bytes, or a number with K, M or G" },
+	{ "incremental", 'u', CLI_FLAG, FIELD(incremental) },
+	{ "report", 0, CLI_TEXT, FIELD(report_path) },
+	{ "progress", 0, CLI_VALUE, FIELD(progress), parse_progress, "progress",
+	    "auto, always or never" },
+	{ "backend", 0, CLI_VALUE, FIELD(backend), parse_backend, "backend",
+	    "auto, subinterpreters or processes" },
+	{ "timeout", 0, CLI_VALUE, FIELD(timeout), parse_seconds, "timeout",
+	    "seconds, more than 0" },
+	{ "verbose", 'v', CLI_FLAG, FIELD(verbose) },
+	{ "help", 'h', CLI_ACTION, .action = PCB_CLI_HELP },
+	{ "version", 'V', CLI_ACTION, .action = PCB_CLI_VERSION },
+	{ NULL, 'd', CLI_TEXT, FIELD(ddir) },
+	{ NULL, 's', CLI_TEXT, FIELD(stripdir) },
+	{ NULL, 'p', CLI_TEXT, FIELD(prependdir) },
+	/* The last pattern is kept, then compiled into opt->exclude. */
+	{ NULL, 'x', CLI_VALUE, FIELD(exclude), keep_exclude },
+};
+
+#define NOPTIONS (sizeof options / sizeof options[0])
+/* getopt_long's value for a row without a letter: above any char. */
+#define ROW_VALUE 256
 
 void
 pcb_cli_usage(FILE *out)
@@ -113,16 +170,14 @@ pcb_cli_usage(FILE *out)
 	    out);
 }
 
-static char *
-format_cause(const char *fmt, ...)
+/* A value among names: its index, or -EINVAL. */
+static int
+pick(const char *s, const char *const *names)
 {
-	char buf[512];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(buf, sizeof buf, fmt, ap);
-	va_end(ap);
-	return strdup(buf);
+	for (int i = 0; names[i] != NULL; i++)
+		if (strcmp(s, names[i]) == 0)
+			return i;
+	return -EINVAL;
 }
 
 /* A whole decimal number within [lo, hi].  Returns 0 or -EINVAL. */
@@ -140,71 +195,274 @@ parse_int(const char *s, long lo, long hi, long *out)
 	return 0;
 }
 
-/* A backend's name.  Returns 0 or -EINVAL. */
+/* -x: the last pattern wins; it is compiled once every option is read. */
 static int
-parse_backend(const char *s, enum pcb_backend_kind *out)
+keep_exclude(struct parse_state *st, const char *arg, void *field)
+{
+	st->rx = arg;
+	return 0;
+}
+
+/* -j: 0 (resolved to the online CPUs at the end) to 1024. */
+static int
+parse_jobs(struct parse_state *st, const char *arg, void *field)
+{
+	long v;
+
+	if (parse_int(arg, 0, 1024, &v) < 0)
+		return -EINVAL;
+	*(unsigned *)field = (unsigned)v;
+	return 0;
+}
+
+/* -o: a level is only marked here; resolve_options sorts them. */
+static int
+parse_level(struct parse_state *st, const char *arg, void *field)
+{
+	long v;
+
+	if (parse_int(arg, -1, 2, &v) < 0)
+		return -EINVAL;
+	st->seen[v + 1] = 1;
+	st->nopt++;
+	return 0;
+}
+
+static int
+parse_mode(struct parse_state *st, const char *arg, void *field)
+{
+	static const char *const names[] = { "timestamp", "checked-hash",
+		"unchecked-hash", NULL };
+	static const enum pcb_mode modes[] = { PCB_MODE_TIMESTAMP,
+		PCB_MODE_CHECKED_HASH, PCB_MODE_UNCHECKED_HASH };
+	int i = pick(arg, names);
+
+	if (i < 0)
+		return i;
+	*(enum pcb_mode *)field = modes[i];
+	return 0;
+}
+
+static int
+parse_progress(struct parse_state *st, const char *arg, void *field)
+{
+	static const char *const names[] = { "auto", "always", "never", NULL };
+	static const enum pcb_progress kinds[] = { PCB_PROGRESS_AUTO,
+		PCB_PROGRESS_ALWAYS, PCB_PROGRESS_NEVER };
+	int i = pick(arg, names);
+
+	if (i < 0)
+		return i;
+	*(enum pcb_progress *)field = kinds[i];
+	return 0;
+}
+
+/* A backend by the name pcb_backend_name gives it (st may be NULL). */
+static int
+parse_backend(struct parse_state *st, const char *arg, void *field)
 {
 	static const enum pcb_backend_kind kinds[] = { PCB_BACKEND_AUTO,
 		PCB_BACKEND_SUBINTERPRETERS, PCB_BACKEND_PROCESSES };
 
 	for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++)
-		if (strcmp(s, pcb_backend_name(kinds[i])) == 0) {
-			*out = kinds[i];
+		if (strcmp(arg, pcb_backend_name(kinds[i])) == 0) {
+			*(enum pcb_backend_kind *)field = kinds[i];
 			return 0;
 		}
 	return -EINVAL;
 }
 
-/* Seconds, more than 0, at most a day.  Returns 0 or -EINVAL. */
+/* Seconds, more than 0, at most a day. */
 static int
-parse_seconds(const char *s, double *out)
+parse_seconds(struct parse_state *st, const char *arg, void *field)
 {
 	char *end;
 	double v;
 
 	errno = 0;
-	v = strtod(s, &end);
-	if (errno != 0 || end == s || *end != '\0' || !(v > 0) || v > 86400)
+	v = strtod(arg, &end);
+	if (errno != 0 || end == arg || *end != '\0' || !(v > 0) || v > 86400)
 		return -EINVAL;
-	*out = v;
+	*(double *)field = v;
 	return 0;
 }
 
-/* A size in bytes, more than 0: digits, then K, M or G (powers of 1024).
- * Returns 0 or -EINVAL. */
+/* A size in bytes, more than 0: digits, then K, M or G (powers of 1024). */
 static int
-parse_size(const char *s, uint64_t *out)
+parse_size(struct parse_state *st, const char *arg, void *field)
 {
+	static const char units[] = "KMG";
+	const char *unit;
 	unsigned long long v;
 	unsigned shift = 0;
 	char *end;
 
-	if (*s < '0' || *s > '9')
+	if (!isdigit((unsigned char)*arg))
 		return -EINVAL;
 	errno = 0;
-	v = strtoull(s, &end, 10);
-	if (errno != 0 || end == s)
+	v = strtoull(arg, &end, 10);
+	if (errno != 0)
 		return -EINVAL;
-	switch (*end) {
-	case 'K':
-	case 'k':
-		shift = 10;
+	if (*end != '\0' &&
+	    (unit = strchr(units, toupper((unsigned char)*end))) != NULL) {
+		shift = 10 * (unsigned)(unit - units + 1);
 		end++;
-		break;
-	case 'M':
-	case 'm':
-		shift = 20;
-		end++;
-		break;
-	case 'G':
-	case 'g':
-		shift = 30;
-		end++;
-		break;
 	}
 	if (*end != '\0' || v == 0 || v > (UINT64_MAX >> shift))
 		return -EINVAL;
-	*out = (uint64_t)v << shift;
+	*(uint64_t *)field = (uint64_t)v << shift;
+	return 0;
+}
+
+/* getopt_long's tables from the options table. */
+static void
+getopt_tables(struct option *longs, char *shorts)
+{
+	size_t n = 0;
+
+	*shorts++ = ':'; /* a missing value is ':', not '?' */
+	for (size_t i = 0; i < NOPTIONS; i++) {
+		const struct cli_option *o = &options[i];
+		int val = o->letter ? o->letter : ROW_VALUE + (int)i;
+		int takes_value = o->kind == CLI_TEXT || o->kind == CLI_VALUE;
+
+		if (o->name != NULL)
+			longs[n++] = (struct option){ o->name,
+				takes_value ? required_argument : no_argument,
+				NULL, val };
+		if (o->letter == 0)
+			continue;
+		*shorts++ = (char)o->letter;
+		if (takes_value)
+			*shorts++ = ':';
+	}
+	longs[n] = (struct option){ NULL, 0, NULL, 0 };
+	*shorts = '\0';
+}
+
+/* The row getopt_long's value c stands for, or NULL. */
+static const struct cli_option *
+find_option(int c)
+{
+	if (c >= ROW_VALUE && (size_t)(c - ROW_VALUE) < NOPTIONS)
+		return &options[c - ROW_VALUE];
+	for (size_t i = 0; c != 0 && i < NOPTIONS; i++)
+		if (options[i].letter == c)
+			return &options[i];
+	return NULL;
+}
+
+/* One option's value into its field.  Returns 0 or -EINVAL. */
+static int
+apply(const struct cli_option *o, struct parse_state *st, const char *arg)
+{
+	void *field = (char *)st->opt + o->offset;
+
+	if (o->kind == CLI_FLAG)
+		*(int *)field = 1;
+	else if (o->kind == CLI_TEXT)
+		*(const char **)field = arg;
+	else
+		return o->parse(st, arg, field);
+	return 0;
+}
+
+/* Reads every option into st; stops at the first error or action. */
+static enum pcb_cli_action
+read_options(int argc, char **argv, struct parse_state *st, char **cause)
+{
+	struct option longs[NOPTIONS + 1];
+	char shorts[2 * NOPTIONS + 2];
+	const struct cli_option *o;
+	int c;
+
+	getopt_tables(longs, shorts);
+	opterr = 0;
+	optind = 0; /* a full restart: the parse may not be the first */
+	while ((c = getopt_long(argc, argv, shorts, longs, NULL)) != -1) {
+		if (c == ':') {
+			pcb_error_set(cause, -EINVAL,
+			    "option '%s' needs a value", argv[optind - 1]);
+			return PCB_CLI_USAGE_ERROR;
+		}
+		if ((o = find_option(c)) == NULL) {
+			pcb_error_set(cause, -EINVAL, "unknown option '%s'",
+			    argv[optind - 1]);
+			return PCB_CLI_USAGE_ERROR;
+		}
+		if (o->kind == CLI_ACTION)
+			return o->action;
+		if (apply(o, st, optarg) < 0) {
+			pcb_error_set(cause, -EINVAL, "invalid %s '%s' (%s)",
+			    o->what, optarg, o->values);
+			return PCB_CLI_USAGE_ERROR;
+		}
+	}
+	return PCB_CLI_RUN;
+}
+
+/* The defaults the options start from, the environment's among them. */
+static int
+set_defaults(struct pcb_options *opt, char **cause)
+{
+	const char *env = getenv("PYCOMPILE_BATCH_BACKEND");
+
+	memset(opt, 0, sizeof *opt);
+	opt->optimize = -1;
+	opt->mode = PCB_MODE_DEFAULT;
+	if (env != NULL && *env != '\0' &&
+	    parse_backend(NULL, env, &opt->backend) < 0)
+		return pcb_error_set(cause, -EINVAL,
+		    "invalid PYCOMPILE_BATCH_BACKEND '%s' "
+		    "(auto, subinterpreters or processes)",
+		    env);
+	/* The environment's cache, unless --cache says otherwise. */
+	opt->cache_dir = getenv("PYCOMPILE_BATCH_CACHE");
+	return 0;
+}
+
+/*
+ * What the options leave to be worked out: the levels, as compileall takes
+ * them (sorted(set(optimize)), default [-1]), and an empty cache directory,
+ * which means none.
+ */
+static void
+resolve_options(const struct parse_state *st)
+{
+	struct pcb_options *opt = st->opt;
+
+	for (int l = -1; l <= 2; l++)
+		if (st->seen[l + 1])
+			opt->levels[opt->nlevels++] = l;
+	if (opt->nlevels == 0)
+		opt->levels[opt->nlevels++] = -1;
+	opt->optimize = opt->levels[0];
+	if (opt->cache_dir != NULL && *opt->cache_dir == '\0')
+		opt->cache_dir = NULL;
+}
+
+/* Options that do not go together.  Returns 0 or -EINVAL with *cause. */
+static int
+check_combinations(const struct parse_state *st, char **cause)
+{
+	const struct pcb_options *opt = st->opt;
+
+	/* compileall's parser.error words; it counts -o options given. */
+	if (opt->hardlink_dupes && (st->nopt < 2 || opt->nlevels < 2))
+		return pcb_error_set(cause, -EINVAL,
+		    "Hardlinking of duplicated bytecode makes sense only for "
+		    "more than one optimization level");
+	if (opt->ddir != NULL &&
+	    (opt->stripdir != NULL || opt->prependdir != NULL))
+		return pcb_error_set(cause, -EINVAL,
+		    "-d cannot be used in combination with -s or -p");
+	if ((opt->cache_read_only || opt->cache_max_size) &&
+	    opt->cache_dir == NULL)
+		return pcb_error_set(cause, -EINVAL,
+		    "--cache-read-only and --cache-max-size need --cache=DIR");
+	if (opt->timeout > 0 && opt->backend == PCB_BACKEND_SUBINTERPRETERS)
+		return pcb_error_set(cause, -EINVAL,
+		    "--timeout needs the processes backend");
 	return 0;
 }
 
@@ -218,224 +476,11 @@ online_cpus(void)
 	return n > PCB_MAX_AUTO_JOBS ? PCB_MAX_AUTO_JOBS : (unsigned)n;
 }
 
-enum pcb_cli_action
-pcb_cli_parse(int argc, char **argv, struct pcb_options *opt, char **cause)
+/* -j 0 and the invalidation mode, once the options are read. */
+static void
+resolve_defaults(struct pcb_options *opt)
 {
-	const char *sde, *rx = NULL, *env_backend;
-	int seen[PCB_MAX_LEVELS + 1] = { 0 }; /* level + 1 */
-	size_t nopt = 0;
-	long v;
-	int c;
-
-	memset(opt, 0, sizeof *opt);
-	opt->optimize = -1;
-	opt->mode = PCB_MODE_DEFAULT;
-	env_backend = getenv("PYCOMPILE_BATCH_BACKEND");
-	if (env_backend != NULL && *env_backend != '\0' &&
-	    parse_backend(env_backend, &opt->backend) < 0) {
-		*cause = format_cause("invalid PYCOMPILE_BATCH_BACKEND '%s' "
-				      "(auto, subinterpreters or processes)",
-		    env_backend);
-		return PCB_CLI_USAGE_ERROR;
-	}
-
-	/* The environment's cache, unless --cache says otherwise. */
-	opt->cache_dir = getenv("PYCOMPILE_BATCH_CACHE");
-
-	opterr = 0;
-	optind = 1;
-	while ((c = getopt_long(argc, argv, ":j:0qo:d:s:p:x:uvhV", long_options,
-		    NULL)) != -1) {
-		switch (c) {
-		case 'j':
-			if (parse_int(optarg, 0, 1024, &v) < 0) {
-				*cause =
-				    format_cause("invalid number of jobs '%s' "
-						 "(0 to 1024)",
-					optarg);
-				return PCB_CLI_USAGE_ERROR;
-			}
-			opt->jobs = (unsigned)v;
-			break;
-		case '0':
-			opt->null_list = 1;
-			break;
-		case 'q':
-			opt->quiet = 1;
-			break;
-		case 'o':
-			if (parse_int(optarg, -1, 2, &v) < 0) {
-				*cause =
-				    format_cause("invalid optimization level "
-						 "'%s' (-1, 0, 1 or 2)",
-					optarg);
-				return PCB_CLI_USAGE_ERROR;
-			}
-			seen[v + 1] = 1;
-			nopt++;
-			break;
-		case 'd':
-			opt->ddir = optarg;
-			break;
-		case 's':
-			opt->stripdir = optarg;
-			break;
-		case 'p':
-			opt->prependdir = optarg;
-			break;
-		case 'x':
-			rx = optarg;
-			break;
-		case 'u':
-			opt->incremental = 1;
-			break;
-		case 'v':
-			opt->verbose = 1;
-			break;
-		case OPT_HARDLINK_DUPES:
-			opt->hardlink_dupes = 1;
-			break;
-		case OPT_COMPILE_EVERY_LEVEL:
-			opt->compile_every_level = 1;
-			break;
-		case OPT_CACHE:
-			opt->cache_dir = optarg;
-			break;
-		case OPT_CACHE_READ_ONLY:
-			opt->cache_read_only = 1;
-			break;
-		case OPT_CACHE_MAX_SIZE:
-			if (parse_size(optarg, &opt->cache_max_size) < 0) {
-				*cause = format_cause(
-				    "invalid cache size '%s' (bytes, or a "
-				    "number with K, M or G)",
-				    optarg);
-				return PCB_CLI_USAGE_ERROR;
-			}
-			break;
-		case OPT_REPORT:
-			opt->report_path = optarg;
-			break;
-		case OPT_PROGRESS:
-			if (strcmp(optarg, "auto") == 0)
-				opt->progress = PCB_PROGRESS_AUTO;
-			else if (strcmp(optarg, "always") == 0)
-				opt->progress = PCB_PROGRESS_ALWAYS;
-			else if (strcmp(optarg, "never") == 0)
-				opt->progress = PCB_PROGRESS_NEVER;
-			else {
-				*cause = format_cause("invalid progress "
-						      "'%s' (auto, always or "
-						      "never)",
-				    optarg);
-				return PCB_CLI_USAGE_ERROR;
-			}
-			break;
-		case OPT_BACKEND:
-			if (parse_backend(optarg, &opt->backend) < 0) {
-				*cause = format_cause("invalid backend '%s' "
-						      "(auto, subinterpreters "
-						      "or processes)",
-				    optarg);
-				return PCB_CLI_USAGE_ERROR;
-			}
-			break;
-		case OPT_TIMEOUT:
-			if (parse_seconds(optarg, &opt->timeout) < 0) {
-				*cause = format_cause("invalid timeout '%s' "
-						      "(seconds, more than 0)",
-				    optarg);
-				return PCB_CLI_USAGE_ERROR;
-			}
-			break;
-		case OPT_INVALIDATION_MODE:
-			if (strcmp(optarg, "timestamp") == 0)
-				opt->mode = PCB_MODE_TIMESTAMP;
-			else if (strcmp(optarg, "checked-hash") == 0)
-				opt->mode = PCB_MODE_CHECKED_HASH;
-			else if (strcmp(optarg, "unchecked-hash") == 0)
-				opt->mode = PCB_MODE_UNCHECKED_HASH;
-			else {
-				*cause = format_cause(
-				    "invalid invalidation mode "
-				    "'%s' (timestamp, checked-hash or "
-				    "unchecked-hash)",
-				    optarg);
-				return PCB_CLI_USAGE_ERROR;
-			}
-			break;
-		case OPT_FAIL_FAST:
-			opt->fail_fast = 1;
-			break;
-		case OPT_REPRODUCIBLE:
-			opt->reproducible = 1;
-			break;
-		case 'h':
-			return PCB_CLI_HELP;
-		case 'V':
-			return PCB_CLI_VERSION;
-		case ':':
-			*cause = format_cause("option '%s' needs a value",
-			    argv[optind - 1]);
-			return PCB_CLI_USAGE_ERROR;
-		default:
-			*cause = format_cause("unknown option '%s'",
-			    argv[optind - 1]);
-			return PCB_CLI_USAGE_ERROR;
-		}
-	}
-	if (optind >= argc) {
-		*cause = format_cause("no files given (try --help)");
-		return PCB_CLI_USAGE_ERROR;
-	}
-	opt->inputs = argv + optind;
-	opt->ninputs = (size_t)(argc - optind);
-
-	/* compileall: sorted(set(optimize)), default [-1]. */
-	for (int l = -1; l <= 2; l++)
-		if (seen[l + 1])
-			opt->levels[opt->nlevels++] = l;
-	if (opt->nlevels == 0)
-		opt->levels[opt->nlevels++] = -1;
-	opt->optimize = opt->levels[0];
-	/* compileall's parser.error words; it counts -o options given. */
-	if (opt->hardlink_dupes && (nopt < 2 || opt->nlevels < 2)) {
-		*cause =
-		    format_cause("Hardlinking of duplicated bytecode makes "
-				 "sense only for more than one "
-				 "optimization level");
-		return PCB_CLI_USAGE_ERROR;
-	}
-	if (opt->ddir != NULL &&
-	    (opt->stripdir != NULL || opt->prependdir != NULL)) {
-		*cause = format_cause(
-		    "-d cannot be used in combination with -s or -p");
-		return PCB_CLI_USAGE_ERROR;
-	}
-	if (opt->cache_dir != NULL && *opt->cache_dir == '\0')
-		opt->cache_dir = NULL;
-	if ((opt->cache_read_only || opt->cache_max_size) &&
-	    opt->cache_dir == NULL) {
-		*cause = format_cause("--cache-read-only and --cache-max-size "
-				      "need --cache=DIR");
-		return PCB_CLI_USAGE_ERROR;
-	}
-	if (opt->timeout > 0 && opt->backend == PCB_BACKEND_SUBINTERPRETERS) {
-		*cause = format_cause("--timeout needs the processes backend");
-		return PCB_CLI_USAGE_ERROR;
-	}
-	if (rx != NULL) {
-		char *why = NULL;
-
-		if (pcb_exclude_compile(rx, &opt->exclude, &why) < 0) {
-			*cause = why ? format_cause("invalid regular "
-						    "expression '%s': %s",
-					   rx, why) :
-				       format_cause("out of memory");
-			free(why);
-			return PCB_CLI_USAGE_ERROR;
-		}
-	}
+	const char *sde;
 
 	if (opt->jobs == 0)
 		opt->jobs = online_cpus();
@@ -446,132 +491,37 @@ pcb_cli_parse(int argc, char **argv, struct pcb_options *opt, char **cause)
 		    PCB_MODE_CHECKED_HASH :
 		    PCB_MODE_TIMESTAMP;
 	}
+}
+
+enum pcb_cli_action
+pcb_cli_parse(int argc, char **argv, struct pcb_options *opt, char **cause)
+{
+	struct parse_state st = { .opt = opt };
+	enum pcb_cli_action action;
+
+	if (set_defaults(opt, cause) < 0)
+		return PCB_CLI_USAGE_ERROR;
+	if ((action = read_options(argc, argv, &st, cause)) != PCB_CLI_RUN)
+		return action;
+	if (optind >= argc) {
+		pcb_error_set(cause, -EINVAL, "no files given (try --help)");
+		return PCB_CLI_USAGE_ERROR;
+	}
+	opt->inputs = argv + optind;
+	opt->ninputs = (size_t)(argc - optind);
+	resolve_options(&st);
+	if (check_combinations(&st, cause) < 0)
+		return PCB_CLI_USAGE_ERROR;
+	if (st.rx != NULL &&
+	    pcb_exclude_compile(st.rx, &opt->exclude, cause) < 0)
+		return PCB_CLI_USAGE_ERROR;
+	resolve_defaults(opt);
 	return PCB_CLI_RUN;
 }
 
-/* One path to compile: drop it if -x matches, else add it with its dfile. */
-static int
-add_path(const struct pcb_options *opt, struct pcb_inputs *in, const char *path,
-    const char *ddir, const char *stripdir, const char *prependdir)
-{
-	char *dfile = NULL;
-	int mismatch, ret;
-
-	/* compileall: rx.search(fullname) before anything else. */
-	if (opt->exclude != NULL && pcb_exclude_match(opt->exclude, path))
-		return pcb_list_add(&in->excluded, path, strlen(path));
-	if ((ret = pcb_dfile_compute(path, ddir, stripdir, prependdir, &dfile,
-		 &mismatch)) < 0)
-		return ret;
-	if (mismatch) {
-		char *note = format_cause("The stripdir path '%s' is not a "
-					  "valid prefix for source path '%s'; "
-					  "ignoring",
-		    stripdir, path);
-
-		ret = note ? pcb_list_add(&in->notes, note, strlen(note)) :
-			     -ENOMEM;
-		free(note);
-		if (ret < 0)
-			goto out;
-	}
-	if ((ret = pcb_list_add(&in->paths, path, strlen(path))) < 0)
-		goto out;
-	ret = dfile ? pcb_list_add(&in->dfiles, dfile, strlen(dfile)) :
-		      pcb_list_add(&in->dfiles, path, strlen(path));
-out:
-	free(dfile);
-	return ret;
-}
-
-/* A directory argument: compile_dir turns -d into -s DIR -p DDIR. */
-static int
-add_dir(const struct pcb_options *opt, struct pcb_inputs *in, const char *dir)
-{
-	struct pcb_list files = { 0 }, unlisted = { 0 };
-	const char *strip = opt->stripdir, *prepend = opt->prependdir;
-	int ret;
-
-	if (opt->ddir != NULL) {
-		strip = dir;
-		prepend = opt->ddir;
-	}
-	ret = pcb_walk_dir(dir, PCB_WALK_MAXLEVELS, &files, &unlisted);
-	for (size_t i = 0; ret == 0 && i < unlisted.len; i++) {
-		char *note = format_cause("Can't list '%s'", unlisted.items[i]);
-
-		ret = note ? pcb_list_add(&in->notes, note, strlen(note)) :
-			     -ENOMEM;
-		free(note);
-	}
-	for (size_t i = 0; ret == 0 && i < files.len; i++)
-		ret = add_path(opt, in, files.items[i], NULL, strip, prepend);
-	pcb_list_fini(&files);
-	pcb_list_fini(&unlisted);
-	return ret;
-}
-
-int
-pcb_cli_collect(const struct pcb_options *opt, struct pcb_inputs *in,
-    char **cause)
-{
-	struct pcb_list listed = { 0 };
-	struct stat st;
-	int stdin_read = 0, ret = 0;
-
-	for (size_t i = 0; ret == 0 && i < opt->ninputs; i++) {
-		const char *arg = opt->inputs[i];
-
-		if (strcmp(arg, "-") == 0) {
-			char *buf;
-			size_t len;
-
-			if (stdin_read)
-				continue;
-			stdin_read = 1;
-			if ((ret = pcb_source_read_fd(STDIN_FILENO, 65536, &buf,
-				 &len)) < 0) {
-				*cause = format_cause(
-				    "cannot read the file list: %s",
-				    strerror(-ret));
-				return ret;
-			}
-			ret = pcb_list_parse(&listed, buf, len,
-			    opt->null_list ? '\0' : '\n');
-			free(buf);
-			if (ret == -EILSEQ) {
-				pcb_list_fini(&listed);
-				*cause = format_cause(
-				    "the file list on standard input has a NUL "
-				    "byte, which no file name can hold (a list "
-				    "made by find -print0 needs -0)");
-				return ret;
-			}
-			/* Listed paths are files, as py_compile takes them. */
-			for (size_t k = 0; ret == 0 && k < listed.len; k++)
-				ret = add_path(opt, in, listed.items[k],
-				    opt->ddir, opt->stripdir, opt->prependdir);
-			pcb_list_fini(&listed);
-		} else if (stat(arg, &st) == 0 && S_ISDIR(st.st_mode))
-			ret = add_dir(opt, in, arg);
-		else
-			ret = add_path(opt, in, arg, opt->ddir, opt->stripdir,
-			    opt->prependdir);
-	}
-	if (ret < 0) {
-		*cause = format_cause("out of memory");
-		return ret;
-	}
-	return 0;
-}
-
 void
-pcb_cli_fini(struct pcb_options *opt, struct pcb_inputs *in)
+pcb_cli_fini(struct pcb_options *opt)
 {
 	pcb_exclude_free(opt->exclude);
 	opt->exclude = NULL;
-	pcb_list_fini(&in->paths);
-	pcb_list_fini(&in->dfiles);
-	pcb_list_fini(&in->excluded);
-	pcb_list_fini(&in->notes);
 }

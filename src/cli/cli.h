@@ -4,7 +4,8 @@
 #ifndef PCB_CLI_H
 #define PCB_CLI_H
 
-#include "cli/list.h"
+#include <stdio.h>
+
 #include "pcb.h"
 
 enum pcb_cli_action {
@@ -19,8 +20,10 @@ enum pcb_cli_action {
 
 /*
  * Parses argv into opt, resolving defaults (-j 0 to the online CPUs, the
- * invalidation mode from SOURCE_DATE_EPOCH).  On a usage error *cause holds a
- * one-line reason (owned by the caller).
+ * invalidation mode from SOURCE_DATE_EPOCH).  opt->inputs borrows argv.  On a
+ * usage error *cause holds a one-line reason (owned by the caller); opt is
+ * then still safe to give to pcb_cli_fini.  Resets getopt's state, so that
+ * it may be called more than once.
  */
 enum pcb_cli_action pcb_cli_parse(int argc, char **argv,
     struct pcb_options *opt, char **cause);
@@ -28,24 +31,7 @@ enum pcb_cli_action pcb_cli_parse(int argc, char **argv,
 /* Prints --help to out. */
 void pcb_cli_usage(FILE *out);
 
-/* What the arguments expand to; every list is owned. */
-struct pcb_inputs {
-	struct pcb_list paths;    /* sources to compile, in input order */
-	struct pcb_list dfiles;   /* per path: the name given to compile() */
-	struct pcb_list excluded; /* paths -x matched */
-	struct pcb_list notes;    /* warnings for the user, one line each */
-};
-
-/*
- * Expands the inputs: a FILE is taken as it is, a DIR is walked (walk.c),
- * "-" reads the list of files from standard input; -x drops paths, -d/-s/-p
- * give each its stored name (dfile.c).  Returns 0 or a negative errno with
- * *cause.
- */
-int pcb_cli_collect(const struct pcb_options *opt, struct pcb_inputs *in,
-    char **cause);
-
-/* Frees what parse and collect allocated. */
-void pcb_cli_fini(struct pcb_options *opt, struct pcb_inputs *in);
+/* Frees what parse allocated (the -x pattern); accepts a failed parse's. */
+void pcb_cli_fini(struct pcb_options *opt);
 
 #endif

@@ -14,6 +14,7 @@
 #include <pcre2.h>
 
 #include "cli/exclude.h"
+#include "os/error.h"
 
 struct pcb_exclude {
 	pcre2_code *code;
@@ -40,7 +41,8 @@ static char *
 translate(const char *p)
 {
 	/* \uXXXX (6) becomes \x{XXXX} (8): at most 4/3 as long. */
-	char *out = malloc(strlen(p) * 4 / 3 + 3), *o = out;
+	size_t cap = strlen(p) * 4 / 3 + 3;
+	char *out = malloc(cap), *o = out;
 
 	if (out == NULL)
 		return NULL;
@@ -50,13 +52,15 @@ translate(const char *p)
 			continue;
 		}
 		if (p[1] == 'u' && hex_digits(p + 2, 4)) {
-			o += sprintf(o, "\\x{%.4s}", p + 2);
+			o += snprintf(o, (size_t)(out + cap - o), "\\x{%.4s}",
+			    p + 2);
 			p += 6;
 		} else if (p[1] == 'U' && hex_digits(p + 2, 8)) {
-			o += sprintf(o, "\\x{%.8s}", p + 2);
+			o += snprintf(o, (size_t)(out + cap - o), "\\x{%.8s}",
+			    p + 2);
 			p += 10;
 		} else if (p[1] == 'Z') {
-			o += sprintf(o, "\\z");
+			o += snprintf(o, (size_t)(out + cap - o), "\\z");
 			p += 2;
 		} else {
 			*o++ = *p++;
@@ -77,33 +81,29 @@ pcb_exclude_compile(const char *pattern, struct pcb_exclude **out, char **cause)
 	int err;
 
 	*out = NULL;
-	if ((pcre = translate(pattern)) == NULL)
-		return -ENOMEM;
-	if ((x = calloc(1, sizeof *x)) == NULL) {
-		free(pcre);
-		return -ENOMEM;
-	}
+	if ((x = calloc(1, sizeof *x)) == NULL ||
+	    (pcre = translate(pattern)) == NULL)
+		goto err_nomem;
 	x->code = pcre2_compile((PCRE2_SPTR)pcre, PCRE2_ZERO_TERMINATED,
 	    PCRE2_UTF | PCRE2_UCP | PCRE2_MATCH_INVALID_UTF, &err, &offset,
 	    NULL);
 	free(pcre);
-	if (x->code == NULL) {
-		free(x);
-		if (err == PCRE2_ERROR_NOMEMORY)
-			return -ENOMEM;
-		pcre2_get_error_message(err, msg, sizeof msg);
-		if (asprintf(cause, "%s at position %zu", (const char *)msg,
-			(size_t)offset) < 0)
-			*cause = NULL;
-		return -EINVAL;
-	}
-	if ((x->md = pcre2_match_data_create_from_pattern(x->code, NULL)) ==
-	    NULL) {
+	if (x->code == NULL && err != PCRE2_ERROR_NOMEMORY) {
 		pcb_exclude_free(x);
-		return -ENOMEM;
+		pcre2_get_error_message(err, msg, sizeof msg);
+		return pcb_error_set(cause, -EINVAL,
+		    "invalid regular expression '%s': %s at position %zu",
+		    pattern, (const char *)msg, (size_t)offset);
 	}
+	if (x->code == NULL ||
+	    (x->md = pcre2_match_data_create_from_pattern(x->code, NULL)) ==
+		NULL)
+		goto err_nomem;
 	*out = x;
 	return 0;
+err_nomem:
+	pcb_exclude_free(x);
+	return pcb_error_set(cause, -ENOMEM, "out of memory");
 }
 
 int

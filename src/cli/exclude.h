@@ -10,8 +10,9 @@
 struct pcb_exclude;
 
 /*
- * Compiles pattern (UTF-8).  Returns 0, -ENOMEM, or -EINVAL with *cause
- * (owned by the caller) giving PCRE2's reason and offset.
+ * Compiles pattern (UTF-8) into *out (owned by the caller).  Returns 0, or
+ * -EINVAL or -ENOMEM with *cause (owned by the caller): for -EINVAL, the
+ * pattern, PCRE2's reason and the offset.
  */
 int pcb_exclude_compile(const char *pattern, struct pcb_exclude **out,
     char **cause);

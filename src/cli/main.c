@@ -15,6 +15,7 @@
 #include "backend/backend.h"
 #include "backend/child.h"
 #include "cli/cli.h"
+#include "cli/inputs.h"
 #include "cli/list.h"
 #include "cli/report.h"
 #include "engine/jobs.h"
@@ -82,8 +83,13 @@ main(int argc, char **argv)
 
 	hold_std_fds();
 	/* Child mode: started by the processes backend, never by a user. */
-	if (argc == 2 && strcmp(argv[1], PCB_CHILD_ARG) == 0)
-		return pcb_child_main(argv[0]);
+	if (argc == 2 && strcmp(argv[1], PCB_CHILD_ARG) == 0) {
+		ret = pcb_child_main(argv[0], &cause);
+		if (cause != NULL)
+			fprintf(stderr, "%s: %s\n", PACKAGE_NAME, cause);
+		free(cause);
+		return ret == -ENOTSOCK ? 2 : 1;
+	}
 	switch (pcb_cli_parse(argc, argv, &opt, &cause)) {
 	case PCB_CLI_HELP:
 		pcb_cli_usage(stdout);
@@ -93,12 +99,12 @@ main(int argc, char **argv)
 	case PCB_CLI_USAGE_ERROR:
 		fprintf(stderr, "%s: %s\n", PACKAGE_NAME, cause);
 		free(cause);
-		pcb_cli_fini(&opt, &in);
+		pcb_cli_fini(&opt);
 		return 2;
 	case PCB_CLI_RUN:
 		break;
 	}
-	if (pcb_cli_collect(&opt, &in, &cause) < 0) {
+	if (pcb_inputs_collect(&opt, &in, &cause) < 0) {
 		status = 2;
 		goto out;
 	}
@@ -155,6 +161,7 @@ out:
 		fflush(stderr);
 		_exit(status);
 	}
-	pcb_cli_fini(&opt, &in);
+	pcb_cli_fini(&opt);
+	pcb_inputs_fini(&in);
 	return status;
 }

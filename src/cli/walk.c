@@ -77,57 +77,51 @@ ends_in_py(const char *name)
 	return n >= 3 && strcmp(name + n - 3, ".py") == 0;
 }
 
+/*
+ * One name in dir: a *.py regular file is appended to files, a directory
+ * (not a symlink to one) walked while maxlevels allows.  Returns 0 or
+ * -ENOMEM.
+ */
+static int
+visit(const char *dir, const char *name, int maxlevels, struct pcb_list *files,
+    struct pcb_list *unlisted)
+{
+	struct stat st, lst;
+	char *full;
+	int ret = 0;
+
+	if ((full = pcb_walk_join(dir, name)) == NULL)
+		return -ENOMEM;
+	if (stat(full, &st) != 0)
+		goto out; /* a dangling link or a name gone since */
+	if (!S_ISDIR(st.st_mode)) {
+		/* compile_file: only regular files named *.py. */
+		if (ends_in_py(name) && S_ISREG(st.st_mode))
+			ret = pcb_list_add(files, full, strlen(full));
+	} else if (maxlevels > 0 && lstat(full, &lst) == 0 &&
+	    !S_ISLNK(lst.st_mode))
+		ret = pcb_walk_dir(full, maxlevels - 1, files, unlisted);
+out:
+	free(full);
+	return ret;
+}
+
 int
 pcb_walk_dir(const char *dir, int maxlevels, struct pcb_list *files,
     struct pcb_list *unlisted)
 {
 	struct pcb_list names = { 0 };
-	struct stat st, lst;
 	int ret;
 
-	if ((ret = list_dir(dir, &names)) < 0) {
-		if (ret == -ENOMEM)
-			goto out;
+	if ((ret = list_dir(dir, &names)) < 0 && ret != -ENOMEM) {
 		/* compileall goes on with the names it has: none. */
 		pcb_list_fini(&names);
-		names = (struct pcb_list){ 0 };
-		if ((ret = pcb_list_add(unlisted, dir, strlen(dir))) < 0)
-			goto out;
+		ret = pcb_list_add(unlisted, dir, strlen(dir));
 	}
-	for (size_t i = 0; i < names.len; i++) {
-		const char *name = names.items[i];
-		char *full;
-		int found, isdir;
-
-		if (strcmp(name, "__pycache__") == 0)
-			continue;
-		if ((full = pcb_walk_join(dir, name)) == NULL) {
-			ret = -ENOMEM;
-			goto out;
-		}
-		found = stat(full, &st) == 0;
-		isdir = found && S_ISDIR(st.st_mode);
-		if (!isdir) {
-			/* compile_file: only regular files named *.py. */
-			if (found && ends_in_py(name) && S_ISREG(st.st_mode) &&
-			    (ret = pcb_list_add(files, full, strlen(full))) <
-				0) {
-				free(full);
-				goto out;
-			}
-		} else if (maxlevels > 0 && lstat(full, &lst) == 0 &&
-		    !S_ISLNK(lst.st_mode)) {
-			ret =
-			    pcb_walk_dir(full, maxlevels - 1, files, unlisted);
-			if (ret < 0) {
-				free(full);
-				goto out;
-			}
-		}
-		free(full);
-	}
-	ret = 0;
-out:
+	for (size_t i = 0; ret == 0 && i < names.len; i++)
+		if (strcmp(names.items[i], "__pycache__") != 0)
+			ret = visit(dir, names.items[i], maxlevels, files,
+			    unlisted);
 	pcb_list_fini(&names);
 	return ret;
 }

@@ -154,8 +154,12 @@ int pcb_startup_backend(struct engine *eng, const char *argv0, char **cause);
  */
 int pcb_startup_python(struct engine *eng, const char *argv0, char **cause);
 
-/* Makes the compilers and starts the workers: how many started (*cause). */
-size_t pcb_startup_workers(struct engine *eng, char **cause);
+/*
+ * Makes the compilers and starts the workers: returns how many started
+ * (*cause says why the next did not, if one failed), or -errno with *cause
+ * when none did.
+ */
+int pcb_startup_workers(struct engine *eng, char **cause);
 
 /* Joins the workers and frees their compilers. */
 void pcb_startup_stop_workers(struct engine *eng);

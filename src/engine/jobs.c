@@ -16,6 +16,7 @@
 #include <uv.h>
 
 #include "engine/engine.h"
+#include "os/error.h"
 #include "os/fds.h"
 
 /* The jobs, the loop and its handles.  Returns 0 or -errno with *cause. */
@@ -27,10 +28,8 @@ engine_init(struct engine *eng, const struct pcb_options *opt, char **paths,
 	eng->njobs = npaths;
 	eng->jobs = calloc(npaths, sizeof *eng->jobs);
 	eng->reqs = calloc(npaths, sizeof *eng->reqs);
-	if (!eng->jobs || !eng->reqs) {
-		*cause = strdup("out of memory");
-		return -ENOMEM;
-	}
+	if (!eng->jobs || !eng->reqs)
+		return pcb_error_set(cause, -ENOMEM, "out of memory");
 	for (size_t i = 0; i < npaths; i++) {
 		eng->jobs[i].index = i;
 		eng->jobs[i].path = paths[i]; /* borrowed from the caller */
@@ -65,8 +64,7 @@ engine_fini(struct engine *eng)
 static int
 run_pass(struct engine *eng, char **cause)
 {
-	size_t nstarted;
-	int few_fds;
+	int few_fds, nstarted;
 
 	/*
 	 * Reading starts first, so that it overlaps the compilers' start;
@@ -82,12 +80,12 @@ run_pass(struct engine *eng, char **cause)
 	nstarted = pcb_startup_workers(eng, cause);
 	if (few_fds)
 		pcb_loop_feed(eng);
-	if (nstarted == 0) {
+	if (nstarted < 0) {
 		/* Nothing can compile: let the queued reads drain, then stop. */
 		pcb_order_close(&eng->order);
 		pcb_loop_close(eng);
 		uv_run(&eng->loop, UV_RUN_DEFAULT);
-		return -EAGAIN;
+		return nstarted;
 	}
 	/* Some workers run: a later one that would not start is no error. */
 	free(*cause);
@@ -126,18 +124,12 @@ pcb_jobs_run(const struct pcb_options *opt, const char *argv0, char **paths,
 	if (npaths == 0)
 		return 0;
 	/* libuv aborts when it cannot make its pipes. */
-	if (pcb_fds_room() < PCB_FDS_LEAST) {
-		if (asprintf(cause,
-			"too few file descriptors (ulimit -n): %d free are "
-			"needed",
-			PCB_FDS_LEAST) < 0)
-			*cause = NULL;
-		return -EMFILE;
-	}
-	if ((eng = calloc(1, sizeof *eng)) == NULL) {
-		*cause = strdup("out of memory");
-		return -ENOMEM;
-	}
+	if (pcb_fds_room() < PCB_FDS_LEAST)
+		return pcb_error_set(cause, -EMFILE,
+		    "too few file descriptors (ulimit -n): %d free are needed",
+		    PCB_FDS_LEAST);
+	if ((eng = calloc(1, sizeof *eng)) == NULL)
+		return pcb_error_set(cause, -ENOMEM, "out of memory");
 	eng->sink = sink;
 	if ((ret = engine_init(eng, opt, paths, dfiles, npaths, cause)) < 0)
 		goto out;
@@ -148,12 +140,10 @@ pcb_jobs_run(const struct pcb_options *opt, const char *argv0, char **paths,
 	for (;;) {
 		/* Python keeps files of its own: a write needs two more. */
 		if (eng->python_started && pcb_fds_room() < PCB_FDS_WRITE) {
-			if (asprintf(cause,
-				"too few file descriptors (ulimit -n): Python "
-				"started, and %d free are needed to write",
-				PCB_FDS_WRITE) < 0)
-				*cause = NULL;
-			ret = -EMFILE;
+			ret = pcb_error_set(cause, -EMFILE,
+			    "too few file descriptors (ulimit -n): Python "
+			    "started, and %d free are needed to write",
+			    PCB_FDS_WRITE);
 			goto out_workers;
 		}
 		if ((ret = run_pass(eng, cause)) < 0)

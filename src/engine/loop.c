@@ -13,6 +13,7 @@
 #include <uv.h>
 
 #include "engine/engine.h"
+#include "os/error.h"
 
 /* The signals that stop a run. */
 static const int stop_signals[PCB_ENGINE_NSTOP] = { SIGINT, SIGTERM, SIGHUP };
@@ -275,11 +276,9 @@ pcb_loop_init(struct engine *eng, char **cause)
 	return 0;
 
 err_signals:
-	*cause = strdup("cannot watch for signals");
-	return ret;
+	return pcb_error_set(cause, ret, "cannot watch for signals");
 err_libuv:
-	*cause = strdup("cannot initialise libuv");
-	return ret;
+	return pcb_error_set(cause, ret, "cannot initialise libuv");
 }
 
 void

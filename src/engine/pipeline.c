@@ -10,6 +10,7 @@
 
 #include "engine/pipeline.h"
 #include "os/dupes.h"
+#include "os/error.h"
 #include "os/fds.h"
 #include "os/write.h"
 #include "pyc/canonical.h"
@@ -44,16 +45,6 @@ level_free(struct level_bytes *b)
 	free(b->canon);
 	b->canon = NULL;
 	b->canon_len = 0;
-}
-
-/* Keeps a write (or link) failure on the job. */
-static void
-set_write_error(struct pcb_job *job, struct pcb_write_error *werr)
-{
-	job->message = werr->message;
-	job->errnum = werr->errnum;
-	job->err_path = werr->path;
-	job->err_path2 = werr->path2;
 }
 
 /* Adds w (owned, taken) after the job's warnings.  Returns 0 or -ENOMEM. */
@@ -92,18 +83,17 @@ make_canonical(const struct pcb_pipeline *p, struct pcb_job *job,
 
 	ret = pcb_canonical_rewrite((const uint8_t *)b->res.data, b->res.len,
 	    p->py_minor, &b->canon, &b->canon_len);
-	if (ret < 0 &&
-	    asprintf(&job->message,
-		"Sorry: --reproducible cannot rewrite the marshal data: %s",
-		strerror(-ret)) < 0)
-		job->message = NULL;
+	if (ret < 0)
+		pcb_error_set(&job->message, ret,
+		    "Sorry: --reproducible cannot rewrite the marshal data: %s",
+		    strerror(-ret));
 	return ret;
 }
 
 /* A bad cache entry: said once among the file's warnings. */
 static void
 bad_entry(const struct pcb_pipeline *p, struct pcb_job *job, const uint8_t *key,
-    const char *why)
+    const char *cause)
 {
 	char *path = pcb_cache_entry_path(p->cache, key), *w;
 
@@ -111,7 +101,7 @@ bad_entry(const struct pcb_pipeline *p, struct pcb_job *job, const uint8_t *key,
 	if (asprintf(&w,
 		"pycompile-batch: warning: cache entry %s is bad (%s): "
 		"compiled again%s\n",
-		path ? path : "?", why ? why : "?",
+		path ? path : "?", cause ? cause : "?",
 		p->opt->cache_read_only ? "" : " and replaced") >= 0)
 		(void)append_warnings(job, w);
 	free(path);
@@ -161,17 +151,17 @@ compile_cached(const struct pcb_pipeline *p, struct pcb_compiler *c,
 {
 	uint8_t key[PCB_CACHE_KEY_SIZE], *data, *named;
 	size_t len, nlen;
-	char *why;
+	char *cause = NULL;
 	int ret, quiet_proves;
 
 	if (p->cache == NULL || !cacheable_name(req->filename) ||
 	    pcb_cache_key(p->cache, req->source, req->source_len, req->optimize,
 		key) < 0)
 		return compile_now(c, job, req, res);
-	ret = pcb_cache_get(p->cache, key, &data, &len, &why);
+	ret = pcb_cache_get(p->cache, key, &data, &len, &cause);
 	if (ret == -EBADMSG)
-		bad_entry(p, job, key, why);
-	free(why);
+		bad_entry(p, job, key, cause);
+	free(cause);
 	if (ret == 1) {
 		ret = pcb_canonical_rename(data, len, p->py_minor,
 		    PCB_CACHE_PLACEHOLDER, req->filename, &named, &nlen);
@@ -213,7 +203,8 @@ compile_cached(const struct pcb_pipeline *p, struct pcb_compiler *c,
 /*
  * Writes cur's bytes as the level's .pyc, or with --hardlink-dupes links
  * the previous level's file when the bytes are equal.  Returns 0 or a
- * negative errno, with the job's failure set.
+ * negative errno, with the job's failure set: the write fills its
+ * err_path, err_path2 and message (write.h), the errno goes in errnum.
  */
 static int
 write_level(const struct pcb_pipeline *p, struct pcb_job *job, size_t level,
@@ -221,7 +212,6 @@ write_level(const struct pcb_pipeline *p, struct pcb_job *job, size_t level,
 {
 	const char *cfile = job->cfiles[level];
 	uint8_t head[PCB_PYC_HEADER_SIZE];
-	struct pcb_write_error werr = { 0 };
 	int ret;
 
 	pcb_pyc_header(head, p->magic, p->opt->mode, job->mtime, job->size,
@@ -236,13 +226,15 @@ write_level(const struct pcb_pipeline *p, struct pcb_job *job, size_t level,
 	    strcmp(job->cfiles[level - 1], cfile) != 0 &&
 	    level_len(prev) == level_len(cur) &&
 	    memcmp(level_data(prev), level_data(cur), level_len(cur)) == 0)
-		ret = pcb_dupes_link(job->cfiles[level - 1], cfile, &werr);
+		ret = pcb_dupes_link(job->cfiles[level - 1], cfile,
+		    &job->err_path, &job->err_path2, &job->message);
 	else
 		ret = pcb_write_pyc(cfile, head, sizeof head, level_data(cur),
-		    level_len(cur), job->st_mode, &werr);
+		    level_len(cur), job->st_mode, &job->err_path,
+		    &job->err_path2, &job->message);
 	pcb_fds_turn(0);
 	if (ret < 0)
-		set_write_error(job, &werr);
+		job->errnum = ret;
 	return ret;
 }
 
@@ -289,8 +281,7 @@ compile_level(const struct pcb_pipeline *p, struct pcb_compiler *c,
 	/* py_compile checks each target when that level's turn comes. */
 	if (level > 0 &&
 	    (ret = pcb_write_check_target(cfile, &job->message)) < 0) {
-		if (job->message == NULL)
-			job->errnum = ret;
+		job->errnum = ret;
 		return ret;
 	}
 	if (req.optimize < 0)
@@ -317,15 +308,14 @@ compile_level(const struct pcb_pipeline *p, struct pcb_compiler *c,
 		cur.res.warnings = NULL;
 	}
 	if (ret < 0) {
+		/* Without memory for the compiler's words, say that instead. */
 		job->message = cur.res.message;
 		cur.res.message = NULL;
-		if (job->message == NULL)
-			job->errnum = -ENOMEM;
+		job->errnum = job->message != NULL ? ret : -ENOMEM;
 		goto out_cur;
 	}
 	if (opt->reproducible && (ret = make_canonical(p, job, &cur)) < 0) {
-		if (job->message == NULL)
-			job->errnum = ret;
+		job->errnum = ret;
 		goto out_cur;
 	}
 
@@ -372,7 +362,7 @@ all_levels_cached(const struct pcb_pipeline *p, const struct pcb_job *job)
 	return 1;
 }
 
-void
+int
 pcb_pipeline_run(const struct pcb_pipeline *p, struct pcb_compiler *c,
     struct pcb_job *job)
 {
@@ -395,7 +385,7 @@ pcb_pipeline_run(const struct pcb_pipeline *p, struct pcb_compiler *c,
 		    job->cache_bad = 0;
 		job->compile_warned = 0;
 		job->status = PCB_STATUS_PENDING;
-		return;
+		return -EAGAIN;
 	}
 	if (job->message == NULL && job->errnum != 0)
 		job->message = pcb_text_oserror(job->errnum, job->err_path,
@@ -404,4 +394,5 @@ pcb_pipeline_run(const struct pcb_pipeline *p, struct pcb_compiler *c,
 						    PCB_STATUS_COMPILED;
 	free(job->source);
 	job->source = NULL;
+	return job->errnum;
 }

@@ -28,12 +28,13 @@ struct pcb_pipeline {
 /*
  * Takes the job from read to outcome: sets job->status to COMPILED or
  * FAILED, job->message for a failure and job->warnings, and frees the
- * source.  A job that failed its read only gets its message.  With c NULL
- * (no Python started yet) a job that needs a compile is left PENDING with
- * job->needs_compiler set, its outcome fields cleared and its source kept,
- * to be run again.
+ * source.  A job that failed its read only gets its message.  Returns 0
+ * when compiled, or job->errnum, the failure's negative errno.  With c
+ * NULL (no Python started yet) a job that needs a compile is left PENDING
+ * with job->needs_compiler set, its outcome fields cleared and its source
+ * kept, to be run again: -EAGAIN.
  */
-void pcb_pipeline_run(const struct pcb_pipeline *p, struct pcb_compiler *c,
+int pcb_pipeline_run(const struct pcb_pipeline *p, struct pcb_compiler *c,
     struct pcb_job *job);
 
 #endif

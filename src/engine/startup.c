@@ -14,6 +14,7 @@
 #include <config.h>
 
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,54 +22,59 @@
 #include <uv.h>
 
 #include "engine/engine.h"
+#include "os/error.h"
 
 /* Evicts past --cache-max-size, and says if entries could not be stored. */
 void
 pcb_startup_close_cache(struct engine *eng)
 {
-	char *warning = pcb_cache_close(eng->cache);
+	char *cause = NULL, *warning;
 
-	eng->cache = eng->pipe.cache = NULL;
-	if (warning != NULL)
+	if (pcb_cache_close(eng->cache, &cause) < 0 && cause != NULL &&
+	    asprintf(&warning, "pycompile-batch: warning: %s", cause) >= 0) {
 		eng->sink->warning(eng->sink->data, warning);
-	free(warning);
+		free(warning);
+	}
+	free(cause);
+	eng->cache = eng->pipe.cache = NULL;
 }
 
 /*
- * Whether a (the record) and b (the runtime started) differ; *what names
- * the first field that does, "FIELD: A, not B" (owned; NULL on ENOMEM).
+ * Whether a (the record) and b (the runtime started) differ: 0 when they
+ * do not, else -ESTALE with *cause naming the first field that does,
+ * "FIELD: A, not B".
  */
 static int
 runtime_differs(const struct pcb_runtime *a, const struct pcb_runtime *b,
-    char **what)
+    char **cause)
 {
 	const char *pa = a->pycache_prefix ? a->pycache_prefix : "(none)";
 	const char *pb = b->pycache_prefix ? b->pycache_prefix : "(none)";
-	char *d = NULL;
-	int n = -2;
 
 	if (strcmp(a->build, b->build) != 0)
-		n = asprintf(&d, "sys.version: %s, not %s", a->build, b->build);
-	else if (strcmp(a->version, b->version) != 0)
-		n = asprintf(&d, "version: %s, not %s", a->version, b->version);
-	else if (a->magic != b->magic)
-		n = asprintf(&d, "magic number: %u, not %u", a->magic,
-		    b->magic);
-	else if (strcmp(a->cache_tag, b->cache_tag) != 0)
-		n = asprintf(&d, "cache tag: %s, not %s", a->cache_tag,
-		    b->cache_tag);
-	else if (strcmp(pa, pb) != 0 ||
+		return pcb_error_set(cause, -ESTALE, "sys.version: %s, not %s",
+		    a->build, b->build);
+	if (strcmp(a->version, b->version) != 0)
+		return pcb_error_set(cause, -ESTALE, "version: %s, not %s",
+		    a->version, b->version);
+	if (a->magic != b->magic)
+		return pcb_error_set(cause, -ESTALE, "magic number: %u, not %u",
+		    a->magic, b->magic);
+	if (strcmp(a->cache_tag, b->cache_tag) != 0)
+		return pcb_error_set(cause, -ESTALE, "cache tag: %s, not %s",
+		    a->cache_tag, b->cache_tag);
+	if (strcmp(pa, pb) != 0 ||
 	    (a->pycache_prefix == NULL) != (b->pycache_prefix == NULL))
-		n = asprintf(&d, "pycache prefix: %s, not %s", pa, pb);
-	else if (a->optimize != b->optimize)
-		n = asprintf(&d, "optimize: %d, not %d", a->optimize,
-		    b->optimize);
-	else if (a->py_minor != b->py_minor || a->own_gil != b->own_gil)
-		n = asprintf(&d, "3.%u%s, not 3.%u%s", a->py_minor,
-		    a->own_gil ? " with own GIL" : "", b->py_minor,
+		return pcb_error_set(cause, -ESTALE,
+		    "pycache prefix: %s, not %s", pa, pb);
+	if (a->optimize != b->optimize)
+		return pcb_error_set(cause, -ESTALE, "optimize: %d, not %d",
+		    a->optimize, b->optimize);
+	if (a->py_minor != b->py_minor || a->own_gil != b->own_gil)
+		return pcb_error_set(cause, -ESTALE, "3.%u%s, not 3.%u%s",
+		    a->py_minor, a->own_gil ? " with own GIL" : "", b->py_minor,
 		    b->own_gil ? " with own GIL" : "");
-	*what = n < 0 ? NULL : d;
-	return n != -2;
+	return 0;
 }
 
 /* The backend the options ask for. */
@@ -95,7 +101,7 @@ start_python(struct engine *eng, const char *argv0, char **cause)
 {
 	struct pcb_backend_cfg cfg = backend_cfg(eng, argv0);
 	struct pcb_runtime rt;
-	char *diff;
+	char *diff = NULL;
 	int ret;
 
 	if ((ret = pcb_backend_open(&cfg, &rt, &eng->backend, cause)) < 0)
@@ -110,17 +116,15 @@ start_python(struct engine *eng, const char *argv0, char **cause)
 			    &eng->rt);
 		return 0;
 	}
-	if (runtime_differs(&eng->rt, &rt, &diff)) {
+	if (runtime_differs(&eng->rt, &rt, &diff) < 0) {
 		/* Cannot happen unless the record lies: replace it, and say. */
 		if (eng->cache != NULL && eng->identity != NULL)
 			pcb_cache_runtime_put(eng->cache, eng->identity, &rt);
-		if (asprintf(cause,
-			"the runtime recorded in the cache is not this "
-			"Python's (%s): the record is replaced; run again",
-			diff ? diff : "?") < 0)
-			*cause = NULL;
+		ret = pcb_error_set(cause, -ESTALE,
+		    "the runtime recorded in the cache is not this "
+		    "Python's (%s): the record is replaced; run again",
+		    diff ? diff : "?");
 		free(diff);
-		ret = -ESTALE;
 	}
 	pcb_runtime_fini(&rt);
 	return ret;
@@ -129,21 +133,23 @@ start_python(struct engine *eng, const char *argv0, char **cause)
 /*
  * Main thread: opens --cache and looks for the record of the runtime this
  * run would start.  Returns 1 when it is found (eng->rt filled from it):
- * the run may start without Python.
+ * the run may start without Python; 0, or -errno with *cause.
  */
 static int
-runtime_from_cache(struct engine *eng, const struct pcb_backend_cfg *cfg)
+runtime_from_cache(struct engine *eng, const struct pcb_backend_cfg *cfg,
+    char **cause)
 {
 	const struct pcb_options *opt = eng->opt;
+	int ret;
 
 	if (opt->cache_dir == NULL)
 		return 0;
-	if ((eng->cache = pcb_cache_open(opt->cache_dir, opt->cache_read_only,
-		 opt->cache_max_size)) == NULL)
-		return -ENOMEM;
+	if ((ret = pcb_cache_open(opt->cache_dir, opt->cache_read_only,
+		 opt->cache_max_size, &eng->cache, cause)) < 0)
+		return ret;
 	/* A backend that would refuse to start says so now, as without. */
 	if (pcb_backend_planned_compilers(cfg) == 0 ||
-	    (eng->identity = pcb_backend_identity()) == NULL)
+	    pcb_backend_identity(&eng->identity) < 0)
 		return 0;
 	return pcb_cache_runtime_get(eng->cache, eng->identity, &eng->rt);
 }
@@ -228,10 +234,8 @@ pcb_startup_backend(struct engine *eng, const char *argv0, char **cause)
 	struct pcb_backend_cfg cfg = backend_cfg(eng, argv0);
 	int ret;
 
-	if ((ret = runtime_from_cache(eng, &cfg)) < 0) {
-		*cause = strdup("out of memory");
+	if ((ret = runtime_from_cache(eng, &cfg, cause)) < 0)
 		return ret;
-	}
 	eng->without_python = eng->rt_recorded = ret == 1;
 	if (!eng->without_python && (ret = start_python(eng, argv0, cause)) < 0)
 		return ret;
@@ -239,10 +243,8 @@ pcb_startup_backend(struct engine *eng, const char *argv0, char **cause)
 	    size_workers(eng,
 		eng->without_python ?
 		    pcb_backend_planned_compilers(&cfg) :
-		    pcb_backend_max_compilers(eng->backend)) < 0) {
-		*cause = strdup("out of memory");
-		return -ENOMEM;
-	}
+		    pcb_backend_max_compilers(eng->backend)) < 0)
+		return pcb_error_set(cause, -ENOMEM, "out of memory");
 	return 0;
 }
 
@@ -253,10 +255,8 @@ pcb_startup_python(struct engine *eng, const char *argv0, char **cause)
 
 	if ((ret = start_python(eng, argv0, cause)) < 0)
 		return ret;
-	if (size_workers(eng, pcb_backend_max_compilers(eng->backend)) < 0) {
-		*cause = strdup("out of memory");
-		return -ENOMEM;
-	}
+	if (size_workers(eng, pcb_backend_max_compilers(eng->backend)) < 0)
+		return pcb_error_set(cause, -ENOMEM, "out of memory");
 	return 0;
 }
 
@@ -283,35 +283,37 @@ start_worker(struct engine *eng, struct worker *w)
  * starts at once; each further one is made, one at a time, while the others
  * already compile, and only while some job is still unclaimed: a new
  * interpreter costs more than compiling a small file.  Without Python the
- * workers have no compiler, and all start.  Returns how many started;
- * *cause says why the next one did not.
+ * workers have no compiler, and all start.  Returns how many started, with
+ * *cause saying why the next one did not where one failed; or, when none
+ * started, a negative errno with *cause.
  */
-size_t
+int
 pcb_startup_workers(struct engine *eng, char **cause)
 {
 	size_t i;
-	int ret;
+	int ret = 0;
 
-	for (i = 0; i < eng->nworkers; i++) {
+	for (i = 0; i < eng->nworkers && i < INT_MAX; i++) {
 		struct worker *w = &eng->workers[i];
 
 		if (i > 0 && !eng->without_python &&
 		    !pcb_order_work_left(&eng->order))
 			break;
 		if (!eng->without_python &&
-		    pcb_compiler_new(eng->backend, &w->compiler, cause) < 0)
+		    (ret = pcb_compiler_new(eng->backend, &w->compiler,
+			 cause)) < 0)
 			break;
 		w->index = i;
 		if ((ret = start_worker(eng, w)) < 0) {
-			free(*cause);
-			if (asprintf(cause,
-				"cannot start a worker thread: %s (ulimit -u or -v?)",
-				uv_strerror(ret)) < 0)
-				*cause = NULL;
+			pcb_error_set(cause, ret,
+			    "cannot start a worker thread: %s (ulimit -u or -v?)",
+			    uv_strerror(ret));
 			break;
 		}
 	}
-	return i;
+	if (i > 0)
+		return (int)i;
+	return ret < 0 ? ret : -EAGAIN; /* no worker to start */
 }
 
 /* Main thread: joins the workers and frees their compilers. */

@@ -5,6 +5,7 @@
 #include <config.h>
 
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/resource.h>
@@ -13,6 +14,7 @@
 #include <uv.h>
 
 #include "engine/engine.h"
+#include "os/error.h"
 
 /* A probe thread: waits for go (if not NULL), then ends. */
 static void
@@ -34,31 +36,35 @@ start_waiting(uv_thread_t *t, size_t stack, uv_sem_t *go)
 
 /*
  * How many threads can run at once beside the running ones, counted up to
- * want, under a process limit (ulimit -u counts threads).  They are all
- * started, with small stacks, then let go.  *errnum: why the next would not
- * start, or 0.
+ * want (at most INT_MAX), under a process limit (ulimit -u counts threads).
+ * They are all started, with small stacks, then let go.  Returns the
+ * count, or a negative errno when not one would start.
  */
-static size_t
-threads_room(size_t want, int *errnum)
+static int
+threads_room(size_t want)
 {
-	uv_thread_t *t = calloc(want, sizeof *t);
+	uv_thread_t *t;
 	uv_sem_t go;
-	size_t n = 0;
+	int n = 0, ret;
 
-	*errnum = t == NULL ? -ENOMEM : uv_sem_init(&go, 0);
-	if (*errnum < 0) {
+	if (want > INT_MAX)
+		want = INT_MAX;
+	t = calloc(want, sizeof *t);
+	ret = t == NULL ? -ENOMEM : uv_sem_init(&go, 0);
+	if (ret < 0) {
 		free(t);
-		return 0;
+		return ret;
 	}
-	while (n < want && (*errnum = start_waiting(&t[n], 64 << 10, &go)) == 0)
+	while ((size_t)n < want &&
+	    (ret = start_waiting(&t[n], 64 << 10, &go)) == 0)
 		n++;
-	for (size_t i = 0; i < n; i++)
+	for (int i = 0; i < n; i++)
 		uv_sem_post(&go);
-	for (size_t i = 0; i < n; i++)
+	for (int i = 0; i < n; i++)
 		uv_thread_join(&t[i]);
 	uv_sem_destroy(&go);
 	free(t);
-	return n;
+	return n > 0 ? n : ret;
 }
 
 /*
@@ -93,18 +99,19 @@ pcb_threads_size_pool(size_t nworkers, char **cause)
 	}
 	want = n + 2 * nworkers;
 	if (getrlimit(RLIMIT_NPROC, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY) {
-		size_t room = threads_room(want, &errnum);
+		int room = threads_room(want);
 
-		if (room == 0)
+		if ((errnum = room) < 0)
 			goto err;
 		/*
 		 * One short of the room: a joined thread may still count
 		 * against the limit for a moment.
 		 */
-		if (room < want) {
+		if ((size_t)room < want) {
 			limited = 1;
-			n = room > 2 * nworkers + 1 ? room - 2 * nworkers - 1 :
-						      1;
+			n = (size_t)room > 2 * nworkers + 1 ?
+			    (size_t)room - 2 * nworkers - 1 :
+			    1;
 		}
 	}
 	/* For the same reason, a thread that would not start is tried again. */
@@ -122,11 +129,9 @@ pcb_threads_size_pool(size_t nworkers, char **cause)
 	return 0;
 
 err:
-	if (asprintf(cause,
-		"cannot start a reading thread: %s (ulimit -u or -v?)",
-		uv_strerror(errnum)) < 0)
-		*cause = NULL;
-	return errnum;
+	return pcb_error_set(cause, errnum,
+	    "cannot start a reading thread: %s (ulimit -u or -v?)",
+	    uv_strerror(errnum));
 }
 
 int

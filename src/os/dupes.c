@@ -17,26 +17,26 @@
 #include "os/fds.h"
 
 int
-pcb_dupes_link(const char *prev, const char *cfile, struct pcb_write_error *err)
+pcb_dupes_link(const char *prev, const char *cfile, char **err_path,
+    char **err_path2, char **cause)
 {
 	const char *prev_base, *base;
 	int prev_dir, dir, ret = 0;
 
-	if ((prev_dir = pcb_write_open_dir(prev, prev, &prev_base, err)) < 0)
+	prev_dir = pcb_write_open_dir(prev, prev, &prev_base, err_path, cause);
+	if (prev_dir < 0)
 		return prev_dir;
-	if ((dir = pcb_write_open_dir(cfile, cfile, &base, err)) < 0) {
+	if ((dir = pcb_write_open_dir(cfile, cfile, &base, err_path, cause)) <
+	    0) {
 		pcb_fds_close(prev_dir);
 		return dir;
 	}
 	if (unlinkat(dir, base, 0) < 0 && errno != ENOENT) {
-		ret = -errno;
-		err->errnum = ret;
-		err->path = strdup(cfile);
+		ret = pcb_write_os_error(err_path, err_path2, -errno, cfile,
+		    NULL);
 	} else if (linkat(prev_dir, prev_base, dir, base, 0) < 0) {
-		ret = -errno;
-		err->errnum = ret;
-		err->path = strdup(prev);
-		err->path2 = strdup(cfile);
+		ret = pcb_write_os_error(err_path, err_path2, -errno, prev,
+		    cfile);
 	}
 	pcb_fds_close(dir);
 	pcb_fds_close(prev_dir);

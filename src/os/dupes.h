@@ -8,10 +8,11 @@
 
 /*
  * Makes cfile a hard link to prev, as compileall does when two levels give
- * identical bytes: unlink cfile (a missing one is fine), then link.  On
- * failure fills err and returns a negative errno.
+ * identical bytes: unlink cfile (a missing one is fine), then link.
+ * Returns 0 or a negative errno with *err_path (and *err_path2: the
+ * link's) or *cause, as write.h's functions fill them.
  */
-int pcb_dupes_link(const char *prev, const char *cfile,
-    struct pcb_write_error *err);
+int pcb_dupes_link(const char *prev, const char *cfile, char **err_path,
+    char **err_path2, char **cause);
 
 #endif

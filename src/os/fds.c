@@ -73,13 +73,14 @@ pcb_fds_turn(int take)
 int
 pcb_fds_close(int fd)
 {
-	int ret = close(fd);
+	int ret = close(fd) < 0 ? -errno : 0;
 
 	__atomic_sub_fetch(&open_now, 1, __ATOMIC_RELAXED);
 	open_here--;
 	return ret;
 }
 
+/* Counts a new fd; passes a negative errno through. */
 static int
 counted(int fd)
 {
@@ -95,13 +96,18 @@ counted(int fd)
  * ThreadSanitizer sees (GCC 12's libtsan does not intercept openat, so it
  * would take the source's fstat for a race with the last owner of the
  * descriptor number; tests/tsan.supp covers the walk's own descriptors).
+ * Returns the fd or a negative errno.
  */
 static int
 open_at(int dir, const char *path, int flags, mode_t mode)
 {
+	int fd;
+
 	if (dir == AT_FDCWD)
-		return open(path, flags, mode);
-	return openat(dir, path, flags, mode);
+		fd = open(path, flags, mode);
+	else
+		fd = openat(dir, path, flags, mode);
+	return fd < 0 ? -errno : fd;
 }
 
 int
@@ -111,9 +117,36 @@ pcb_fds_openat(int dir, const char *path, int flags, mode_t mode)
 	int fd;
 
 	while ((fd = counted(open_at(dir, path, flags, mode))) < 0 &&
-	    pcb_fds_wait(errno, &tries))
+	    pcb_fds_wait(fd, &tries))
 		;
 	return fd;
+}
+
+int
+pcb_fds_opendir(int dir, const char *path, DIR **out)
+{
+	int fd = pcb_fds_openat(dir, path,
+	    O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC, 0);
+
+	if (fd < 0)
+		return fd;
+	if ((*out = fdopendir(fd)) == NULL) {
+		int ret = -errno;
+
+		pcb_fds_close(fd);
+		return ret;
+	}
+	return 0;
+}
+
+int
+pcb_fds_closedir(DIR *d)
+{
+	int ret = closedir(d) < 0 ? -errno : 0;
+
+	__atomic_sub_fetch(&open_now, 1, __ATOMIC_RELAXED);
+	open_here--;
+	return ret;
 }
 
 int
@@ -121,7 +154,7 @@ pcb_fds_wait(int errnum, unsigned *tries)
 {
 	struct timespec ts = { 0, WAIT_NS };
 
-	if (errnum != EMFILE && errnum != ENFILE)
+	if (errnum != -EMFILE && errnum != -ENFILE)
 		return 0;
 	if (*tries >= MAX_TRIES)
 		return 0;

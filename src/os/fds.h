@@ -8,6 +8,7 @@
 #ifndef PCB_FDS_H
 #define PCB_FDS_H
 
+#include <dirent.h>
 #include <sys/types.h>
 
 /*
@@ -34,19 +35,31 @@ void pcb_fds_turn(int take);
 
 /*
  * openat(2), the fd counted, a shortage of descriptors waited out
- * (pcb_fds_wait).  Returns the fd, or -1 with errno set.
+ * (pcb_fds_wait).  Returns the fd, or a negative errno.
  */
 int pcb_fds_openat(int dir, const char *path, int flags, mode_t mode);
 
-/* Closes a counted fd; returns close(2)'s result. */
+/*
+ * Closes a counted fd (counted as closed whatever close(2) says).  Returns
+ * 0 or a negative errno.
+ */
 int pcb_fds_close(int fd);
 
 /*
- * After a failed open (or spawn), given its errno: 1 to try again (it waited 1 ms for
- * an fd to close), 0 to give up: another error; about 10 s of waits; or
- * 0.2 s of waits while none of the counted fds but this thread's own was
- * open (Python's own files may close meanwhile), and at once after such a
- * wait was once in vain.  *tries starts at 0.
+ * A directory to read (readdir), opened as pcb_fds_openat opens, a link in
+ * its place not followed (-ELOOP).  Returns 0 with *out, or a negative
+ * errno.  pcb_fds_closedir closes it; returns 0 or a negative errno.
+ */
+int pcb_fds_opendir(int dir, const char *path, DIR **out);
+int pcb_fds_closedir(DIR *d);
+
+/*
+ * After a failed open (or spawn), given its negative errno: 1 to try again
+ * (it waited 1 ms for an fd to close), 0 to give up: another error; about
+ * 10 s of waits; or 0.2 s of waits while none of the counted fds but this
+ * thread's own was open (Python's own files may close meanwhile), and at
+ * once after such a wait was once in vain.  *tries starts at 0.  A yes or
+ * no, not an error: the caller keeps the errno it had.
  */
 int pcb_fds_wait(int errnum, unsigned *tries);
 

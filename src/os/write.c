@@ -24,41 +24,53 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "os/error.h"
 #include "os/fds.h"
 #include "os/write.h"
 
 int
-pcb_write_check_target(const char *cfile, char **message)
+pcb_write_check_target(const char *cfile, char **cause)
 {
 	struct stat st;
-	size_t n = strlen(cfile) + 128;
+	int ret;
 
 	if (lstat(cfile, &st) < 0 || S_ISREG(st.st_mode))
 		return 0;
-	if ((*message = malloc(n)) == NULL)
-		return -ENOMEM;
 	if (S_ISLNK(st.st_mode))
-		snprintf(*message, n,
+		ret = pcb_error_set(cause, -EEXIST,
 		    "%s is a symlink and will be changed into "
 		    "a regular file if import writes a byte-compiled file to it",
 		    cfile);
 	else
-		snprintf(*message, n,
+		ret = pcb_error_set(cause, -EEXIST,
 		    "%s is a non-regular file and will be "
 		    "changed into a regular one if import writes a byte-compiled "
 		    "file to it",
 		    cfile);
-	return -EEXIST;
+	/* The text is the whole of this failure: without it, say why. */
+	return cause != NULL && *cause == NULL ? -ENOMEM : ret;
 }
 
-static int
-set_error(struct pcb_write_error *err, int errnum, const char *path,
-    const char *path2)
+/* A copy of path (or NULL) into *out, if wanted, freeing what was there. */
+static void
+set_path(char **out, const char *path)
 {
-	err->message = NULL;
-	err->errnum = errnum;
-	err->path = path ? strdup(path) : NULL;
-	err->path2 = path2 ? strdup(path2) : NULL;
+	if (out == NULL)
+		return;
+	free(*out);
+	*out = path ? strdup(path) : NULL;
+}
+
+/*
+ * A copy that cannot be made leaves the path unnamed, as Python's OSError
+ * without a filename.
+ */
+int
+pcb_write_os_error(char **err_path, char **err_path2, int errnum,
+    const char *path, const char *path2)
+{
+	set_path(err_path, path);
+	set_path(err_path2, path2);
 	return errnum;
 }
 
@@ -79,7 +91,8 @@ struct walk {
 	const char *last; /* the path a failure past the end names */
 	unsigned links;   /* symbolic links followed */
 	unsigned depth;   /* within how many links' targets */
-	struct pcb_write_error *err;
+	char **err_path;  /* the caller's (write.h) */
+	char **cause;
 };
 
 /* Symbolic links followed on one way, at most (Linux's own limit). */
@@ -95,9 +108,10 @@ walk_fail(struct walk *w, int errnum)
 	 * file's open fails.
 	 */
 	if (w->shown == (size_t)-1 || w->depth > 0)
-		return set_error(w->err, errnum, w->last, NULL);
+		return pcb_write_os_error(w->err_path, NULL, errnum, w->last,
+		    NULL);
 	p = strndup(w->path, w->shown);
-	set_error(w->err, errnum, p, NULL);
+	pcb_write_os_error(w->err_path, NULL, errnum, p, NULL);
 	free(p);
 	return errnum;
 }
@@ -119,7 +133,7 @@ walk_open(int fd, const char *name, int flags)
  * Run as root, a symbolic link is followed only if root owns both it and the
  * directory holding it (dir: that directory's fd): another user could point
  * it, or move one of root's links into a directory of theirs (SPEC 6).
- * Returns 0, or -EPERM with the message set.
+ * Returns 0, or -EPERM with *w->cause set.
  */
 static int
 walk_may_follow(struct walk *w, int dir, const char *name,
@@ -134,16 +148,15 @@ walk_may_follow(struct walk *w, int dir, const char *name,
 	if (owner == 0 && fstat(dir, &d) == 0 && d.st_uid == 0)
 		return 0;
 	p = w->depth > 0 ? strdup(name) : strndup(w->path, w->shown);
-	if (p == NULL ||
-	    asprintf(&w->err->message,
-		"not following the symbolic link %s: %s belongs to user %u, "
-		"and a run as root follows only links that root owns, in "
-		"directories root owns, on the way to a .pyc",
-		p, owner != 0 ? "it" : "its directory",
-		owner != 0 ? (unsigned)owner : (unsigned)d.st_uid) < 0)
-		w->err->message = NULL;
+	if (p == NULL)
+		return -EPERM;
+	pcb_error_set(w->cause, -EPERM,
+	    "not following the symbolic link %s: %s belongs to user %u, "
+	    "and a run as root follows only links that root owns, in "
+	    "directories root owns, on the way to a .pyc",
+	    p, owner != 0 ? "it" : "its directory",
+	    owner != 0 ? (unsigned)owner : (unsigned)d.st_uid);
 	free(p);
-	w->err->errnum = -EPERM;
 	return -EPERM;
 }
 
@@ -152,7 +165,7 @@ walk_may_follow(struct walk *w, int dir, const char *name,
  * or, a symbolic link, walked.  after: how much of the directory as given
  * a failure names if name is no directory (os.makedirs fails making the
  * next name; with none, the temp file fails: (size_t)-1).  Returns the new
- * directory's fd, or a negative errno with w->err set.
+ * directory's fd, or a negative errno with the walk's failure set.
  */
 static int
 walk_step(struct walk *w, int fd, const char *name, size_t after)
@@ -164,19 +177,19 @@ walk_step(struct walk *w, int fd, const char *name, size_t after)
 	int next, lfd, ret;
 
 	next = walk_open(fd, name, O_PATH | O_DIRECTORY | O_NOFOLLOW);
-	if (next < 0 && errno == ENOENT && w->depth == 0) {
+	if (next == -ENOENT && w->depth == 0) {
 		if (mkdirat(fd, name, 0777) < 0 && errno != EEXIST)
 			return walk_fail(w, -errno);
 		next = walk_open(fd, name, O_PATH | O_DIRECTORY | O_NOFOLLOW);
 	}
 	if (next >= 0)
 		return next;
-	if (errno != ENOTDIR && errno != ELOOP)
-		return walk_fail(w, -errno);
+	if (next != -ENOTDIR && next != -ELOOP)
+		return walk_fail(w, next);
 
 	/* The link itself, so that its owner and its target are one file's. */
 	if ((lfd = walk_open(fd, name, O_PATH | O_NOFOLLOW)) < 0)
-		return walk_fail(w, -errno);
+		return walk_fail(w, lfd);
 	if (fstat(lfd, &st) < 0 || !S_ISLNK(st.st_mode)) {
 		pcb_fds_close(lfd);
 		w->shown = after;
@@ -193,7 +206,7 @@ walk_step(struct walk *w, int fd, const char *name, size_t after)
 	if (fstatfs(lfd, &fs) == 0 && fs.f_type == PROC_SUPER_MAGIC) {
 		pcb_fds_close(lfd);
 		next = walk_open(fd, name, O_PATH | O_DIRECTORY);
-		return next >= 0 ? next : walk_fail(w, -errno);
+		return next >= 0 ? next : walk_fail(w, next);
 	}
 	if (++w->links > MAX_LINKS || (target = malloc(PATH_MAX)) == NULL) {
 		pcb_fds_close(lfd);
@@ -211,7 +224,7 @@ walk_step(struct walk *w, int fd, const char *name, size_t after)
 		next = walk_open(fd, ".", O_PATH | O_DIRECTORY);
 	if (next < 0) {
 		free(target);
-		return walk_fail(w, -errno);
+		return walk_fail(w, next);
 	}
 	w->depth++;
 	next = walk_names(w, next, target, (size_t)n, 0);
@@ -224,7 +237,7 @@ walk_step(struct walk *w, int fd, const char *name, size_t after)
  * Walks the names of p (len bytes) from directory fd, which it takes.
  * top: p is the directory as given (a failure names it up to that name),
  * not a link's target (a failure names the link).  Returns the last
- * directory's fd, or a negative errno with w->err set.
+ * directory's fd, or a negative errno with the walk's failure set.
  */
 static int
 walk_names(struct walk *w, int fd, const char *p, size_t len, int top)
@@ -277,10 +290,13 @@ walk_names(struct walk *w, int fd, const char *p, size_t len, int top)
 
 int
 pcb_write_open_dir(const char *cfile, const char *last, const char **base,
-    struct pcb_write_error *err)
+    char **err_path, char **cause)
 {
 	const char *slash = strrchr(cfile, '/');
-	struct walk w = { .path = cfile, .last = last, .err = err };
+	struct walk w = { .path = cfile,
+		.last = last,
+		.err_path = err_path,
+		.cause = cause };
 	size_t len = slash ? (size_t)(slash - cfile) : 0;
 	int fd;
 
@@ -289,7 +305,7 @@ pcb_write_open_dir(const char *cfile, const char *last, const char **base,
 	    O_PATH | O_DIRECTORY);
 	if (fd < 0) {
 		w.shown = len;
-		return walk_fail(&w, -errno);
+		return walk_fail(&w, fd);
 	}
 	return walk_names(&w, fd, cfile, len, 1);
 }
@@ -363,20 +379,21 @@ temp_name(char *tmp, size_t n, const char *cfile)
 
 int
 pcb_write_pyc(const char *cfile, const void *head, size_t headlen,
-    const void *body, size_t bodylen, mode_t source_mode,
-    struct pcb_write_error *err)
+    const void *body, size_t bodylen, mode_t source_mode, char **err_path,
+    char **err_path2, char **cause)
 {
 	/* importlib's _calc_mode: the source's mode plus owner write. */
 	mode_t mode = ((source_mode ? source_mode : 0666) | 0200) & 0666;
 	size_t n = strlen(cfile) + 32;
 	char *tmp = malloc(n);
 	const char *base, *tmp_base;
-	int dir, fd = -1, ret, tries;
+	int dir, fd = -EEXIST, ret, cret, tries;
 
 	if (tmp == NULL)
-		return set_error(err, -ENOMEM, NULL, NULL);
+		return -ENOMEM;
 	temp_name(tmp, n, cfile);
-	if ((dir = pcb_write_open_dir(cfile, tmp, &base, err)) < 0) {
+	if ((dir = pcb_write_open_dir(cfile, tmp, &base, err_path, cause)) <
+	    0) {
 		free(tmp);
 		return dir;
 	}
@@ -385,27 +402,28 @@ pcb_write_pyc(const char *cfile, const void *head, size_t headlen,
 			temp_name(tmp, n, cfile);
 		tmp_base = tmp + (base - cfile);
 		if (strlen(tmp) >= PATH_MAX) {
-			errno = ENAMETOOLONG; /* as open(2) would say */
+			fd = -ENAMETOOLONG; /* as open(2) would say */
 			break;
 		}
 		fd = pcb_fds_openat(dir, tmp_base,
 		    O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode);
-		if (fd >= 0 || errno != EEXIST)
+		if (fd != -EEXIST)
 			break;
 	}
 	if (fd < 0) {
-		ret = set_error(err, -errno, tmp, NULL);
+		ret = pcb_write_os_error(err_path, err_path2, fd, tmp, NULL);
 		goto out;
 	}
 	ret = pcb_write_all(fd, head, headlen, body, bodylen);
-	if (pcb_fds_close(fd) < 0 && ret == 0)
-		ret = -errno;
-	if (ret < 0) {
-		set_error(err, ret, NULL, NULL);
+	cret = pcb_fds_close(fd);
+	if (ret == 0)
+		ret = cret;
+	/* A write error names no file, as Python's does not. */
+	if (ret < 0)
 		goto err_after_open;
-	}
 	if (renameat(dir, tmp_base, dir, base) < 0) {
-		ret = set_error(err, -errno, tmp, cfile);
+		ret =
+		    pcb_write_os_error(err_path, err_path2, -errno, tmp, cfile);
 		goto err_after_open;
 	}
 	ret = 0;

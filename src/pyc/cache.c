@@ -7,7 +7,9 @@
  * key and payload) followed by the payload: marshal data.  A write is
  * write.c's temp file and rename, so a reader sees a whole entry or none;
  * a reader that loses a race with eviction sees none.  The mtime of an
- * entry is its last use, for eviction, to within USED_WITHIN_S.
+ * entry is its last use, for eviction (evict.c), to within USED_WITHIN_S.  Every
+ * descriptor it opens, eviction's directories too, goes through os/fds.c,
+ * so that a shortage of them is waited out as for sources (fds.h).
  *
  * SHA-256 rather than BLAKE2b: OpenSSL runs it on the CPU's SHA
  * instructions (x86 SHA-NI, ARMv8 SHA2), 2.5 times BLAKE2b's speed here,
@@ -15,10 +17,8 @@
  */
 #include <config.h>
 
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <openssl/evp.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,18 +26,18 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "os/error.h"
 #include "os/fds.h"
 #include "os/write.h"
 #include "pcb.h"
 #include "pyc/cache.h"
+#include "pyc/evict.h"
 
 #define ENTRY_MAGIC "pycompile-batch\n"
 #define ENTRY_VERSION 2
 #define HEAD_SIZE 64
 /* An entry larger than this is not one of ours. */
 #define MAX_ENTRY (1ULL << 31)
-/* A temp file this old belongs to a run that died: eviction removes it. */
-#define STALE_TEMP_S 3600
 /*
  * A hit on an entry used less than this long ago leaves its mtime as it
  * is: eviction's order is kept to within a minute, and a warm run does not
@@ -57,26 +57,49 @@ struct pcb_cache {
 	int first_errno;       /* atomic: of the first failed store */
 };
 
-struct pcb_cache *
-pcb_cache_open(const char *dir, int read_only, uint64_t max_size)
+/* Frees c and what it owns; accepts NULL. */
+static void
+cache_free(struct pcb_cache *c)
 {
-	struct pcb_cache *c = calloc(1, sizeof *c);
-
 	if (c == NULL)
-		return NULL;
-	c->top = strdup(dir);
-	/* Fetched once: an implicit fetch on every digest takes locks. */
-	c->sha256 = EVP_MD_fetch(NULL, "SHA256", NULL);
-	if (c->top == NULL || c->sha256 == NULL ||
-	    asprintf(&c->dir, "%s/v%d", dir, ENTRY_VERSION) < 0) {
-		EVP_MD_free(c->sha256);
-		free(c->top);
-		free(c);
-		return NULL;
-	}
+		return;
+	EVP_MD_free(c->sha256);
+	free(c->top);
+	free(c->dir);
+	free(c->build);
+	free(c);
+}
+
+int
+pcb_cache_open(const char *dir, int read_only, uint64_t max_size,
+    struct pcb_cache **out, char **cause)
+{
+	struct pcb_cache *c;
+	int ret;
+
+	*out = NULL;
+	if ((c = calloc(1, sizeof *c)) == NULL)
+		return pcb_error_set(cause, -ENOMEM, "out of memory");
 	c->read_only = read_only;
 	c->max_size = max_size;
-	return c;
+	if ((c->top = strdup(dir)) == NULL ||
+	    asprintf(&c->dir, "%s/v%d", dir, ENTRY_VERSION) < 0) {
+		c->dir = NULL;
+		ret = pcb_error_set(cause, -ENOMEM, "out of memory");
+		goto err_after_alloc;
+	}
+	/* Fetched once: an implicit fetch on every digest takes locks. */
+	if ((c->sha256 = EVP_MD_fetch(NULL, "SHA256", NULL)) == NULL) {
+		ret = pcb_error_set(cause, -ENOSYS,
+		    "--cache needs SHA-256, which OpenSSL does not give");
+		goto err_after_alloc;
+	}
+	*out = c;
+	return 0;
+
+err_after_alloc:
+	cache_free(c);
+	return ret;
 }
 
 int
@@ -173,19 +196,26 @@ put_u64(uint8_t *p, uint64_t v)
 }
 
 /*
- * Reads the whole file into *buf; *st is its status.  Returns its size or a
- * negative errno.
+ * Reads the whole file open on fd into *buf (owned by the caller, also on
+ * failure); *st is its status.  Returns its size, -EBADMSG with *bad
+ * saying why it cannot be an entry, or another negative errno.
  */
 static ssize_t
-read_entry(int fd, uint8_t **buf, struct stat *st)
+read_entry(int fd, uint8_t **buf, struct stat *st, const char **bad)
 {
 	size_t got = 0;
 
 	*buf = NULL;
 	if (fstat(fd, st) < 0)
 		return -errno;
-	if (!S_ISREG(st->st_mode) || (uint64_t)st->st_size > MAX_ENTRY)
+	if (!S_ISREG(st->st_mode)) {
+		*bad = "not a regular file";
 		return -EBADMSG;
+	}
+	if ((uint64_t)st->st_size > MAX_ENTRY) {
+		*bad = "too large";
+		return -EBADMSG;
+	}
 	if ((*buf = malloc((size_t)st->st_size + 1)) == NULL)
 		return -ENOMEM;
 	while (got < (size_t)st->st_size) {
@@ -193,8 +223,13 @@ read_entry(int fd, uint8_t **buf, struct stat *st)
 
 		if (n < 0 && errno == EINTR)
 			continue;
-		if (n <= 0)
-			return n < 0 ? -errno : -EBADMSG;
+		if (n < 0)
+			return -errno;
+		if (n == 0) {
+			/* Truncated in place since the fstat: not by us. */
+			*bad = "shorter than its size";
+			return -EBADMSG;
+		}
 		got += (size_t)n;
 	}
 	return (ssize_t)got;
@@ -222,57 +257,62 @@ check_entry(const struct pcb_cache *c, const uint8_t key[PCB_CACHE_KEY_SIZE],
 
 int
 pcb_cache_get(struct pcb_cache *c, const uint8_t key[PCB_CACHE_KEY_SIZE],
-    uint8_t **data, size_t *len, char **why)
+    uint8_t **data, size_t *len, char **cause)
 {
 	char *path = pcb_cache_entry_path(c, key);
-	const char *bad;
+	const char *bad = NULL;
+	uint8_t *buf = NULL;
 	struct stat st;
-	uint8_t *buf;
 	ssize_t size;
-	int fd;
+	int fd, ret;
 
 	*data = NULL;
 	*len = 0;
-	*why = NULL;
 	if (path == NULL)
-		return -ENOMEM;
+		return pcb_error_set(cause, -ENOMEM, "out of memory");
 	/* O_NONBLOCK: a FIFO in an entry's place must not hang the run. */
 	fd = pcb_fds_openat(AT_FDCWD, path,
 	    O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK, 0);
-	if (fd < 0) {
-		int e = errno;
-
-		free(path);
-		if (e == ELOOP && asprintf(why, "a symbolic link") >= 0)
-			return -EBADMSG;
-		return e == ENOENT || e == ENOTDIR ? 0 : -e;
+	if (fd == -ENOENT || fd == -ENOTDIR) {
+		ret = 0;
+		goto out;
 	}
-	size = read_entry(fd, &buf, &st);
-	if (size == -EBADMSG ||
-	    (size >= 0 &&
-		(bad = check_entry(c, key, buf, (size_t)size)) != NULL)) {
-		pcb_fds_close(fd);
-		if (asprintf(why, "%s", size < 0 ? "not a regular file" : bad) <
-		    0)
-			*why = NULL;
-		free(buf);
-		free(path);
-		return -EBADMSG;
+	if (fd == -ELOOP) {
+		ret = pcb_error_set(cause, -EBADMSG, "a symbolic link");
+		goto out;
+	}
+	if (fd < 0) {
+		ret = pcb_error_set(cause, fd, "cannot open %s: %s", path,
+		    strerror(-fd));
+		goto out;
+	}
+	size = read_entry(fd, &buf, &st, &bad);
+	if (size >= 0 && (bad = check_entry(c, key, buf, (size_t)size)) != NULL)
+		size = -EBADMSG;
+	if (size == -EBADMSG) {
+		ret = pcb_error_set(cause, -EBADMSG, "%s", bad);
+		goto out_after_open;
+	}
+	if (size < 0) {
+		ret = pcb_error_set(cause, (int)size, "cannot read %s: %s",
+		    path, strerror((int)-size));
+		goto out_after_open;
 	}
 	/* Last use, for eviction; a failure only makes it look older. */
-	if (size >= 0 && !c->read_only &&
-	    time(NULL) - st.st_mtime >= USED_WITHIN_S)
+	if (!c->read_only && time(NULL) - st.st_mtime >= USED_WITHIN_S)
 		(void)futimens(fd, NULL);
-	pcb_fds_close(fd);
-	free(path);
-	if (size < 0) {
-		free(buf);
-		return (int)size;
-	}
 	*len = (size_t)size - HEAD_SIZE;
 	memmove(buf, buf + HEAD_SIZE, *len);
 	*data = buf;
-	return 1;
+	buf = NULL;
+	ret = 1;
+
+out_after_open:
+	pcb_fds_close(fd);
+out:
+	free(buf);
+	free(path);
+	return ret;
 }
 
 int
@@ -299,39 +339,34 @@ put_failed(struct pcb_cache *c, int errnum)
 	    __ATOMIC_RELAXED, __ATOMIC_RELAXED);
 }
 
-static void
-werr_free(struct pcb_write_error *w)
-{
-	free(w->path);
-	free(w->path2);
-	free(w->message);
-}
-
-void
+int
 pcb_cache_put(struct pcb_cache *c, const uint8_t key[PCB_CACHE_KEY_SIZE],
     const uint8_t *data, size_t len)
 {
 	uint8_t head[HEAD_SIZE] = { 0 };
-	struct pcb_write_error werr = { 0 };
 	char *path;
+	int ret;
 
 	if (c->read_only)
-		return;
+		return 0;
 	if ((path = pcb_cache_entry_path(c, key)) == NULL ||
 	    checksum(c, key, data, len, head + 32) < 0) {
-		free(path);
-		put_failed(c, ENOMEM);
-		return;
+		ret = -ENOMEM;
+		goto out;
 	}
 	memcpy(head, ENTRY_MAGIC, 16);
 	head[16] = ENTRY_VERSION;
 	put_u64(head + 24, len);
-	if (pcb_write_pyc(path, head, sizeof head, data, len, 0, &werr) < 0)
-		put_failed(c, -werr.errnum);
+	/* The errno is all pcb_cache_close says: no paths or text wanted. */
+	ret = pcb_write_pyc(path, head, sizeof head, data, len, 0, NULL, NULL,
+	    NULL);
+out:
+	if (ret < 0)
+		put_failed(c, -ret);
 	else
 		__atomic_add_fetch(&c->stored, 1, __ATOMIC_RELAXED);
-	werr_free(&werr);
 	free(path);
+	return ret;
 }
 
 /*
@@ -406,15 +441,13 @@ pcb_cache_runtime_get(struct pcb_cache *c, const char *identity,
 {
 	uint8_t key[PCB_CACHE_KEY_SIZE], *data;
 	size_t len;
-	char *why;
 	int ret;
 
 	memset(rt, 0, sizeof *rt);
 	if (runtime_key(c, identity, key) < 0)
 		return 0;
-	ret = pcb_cache_get(c, key, &data, &len, &why);
-	free(why);
-	if (ret != 1)
+	/* A bad record is only not one: the run starts Python and replaces it. */
+	if (pcb_cache_get(c, key, &data, &len, NULL) != 1)
 		return 0;
 	ret = parse_runtime((const char *)data, len, rt);
 	free(data);
@@ -426,175 +459,32 @@ pcb_cache_runtime_get(struct pcb_cache *c, const char *identity,
 	return 1;
 }
 
-void
+int
 pcb_cache_runtime_put(struct pcb_cache *c, const char *identity,
     const struct pcb_runtime *rt)
 {
 	uint8_t key[PCB_CACHE_KEY_SIZE];
 	char *text;
-	int n;
+	int n, ret;
 
-	if (c->read_only || runtime_key(c, identity, key) < 0)
-		return;
+	if (c->read_only)
+		return 0;
+	if (runtime_key(c, identity, key) < 0) {
+		put_failed(c, ENOMEM);
+		return -ENOMEM;
+	}
 	n = asprintf(&text, "%s%c%s%c%s%c%u%c%s%c%c%c%s%c%d%c%u%c%d%c",
 	    RUNTIME_FORMAT, 0, rt->version, 0, rt->build, 0, rt->magic, 0,
 	    rt->cache_tag, 0, rt->pycache_prefix ? 'p' : '-', 0,
 	    rt->pycache_prefix ? rt->pycache_prefix : "", 0, rt->optimize, 0,
 	    rt->py_minor, 0, rt->own_gil, 0);
-	if (n < 0)
-		return;
-	pcb_cache_put(c, key, (const uint8_t *)text, (size_t)n);
+	if (n < 0) {
+		put_failed(c, ENOMEM);
+		return -ENOMEM;
+	}
+	ret = pcb_cache_put(c, key, (const uint8_t *)text, (size_t)n);
 	free(text);
-}
-
-/* One entry met by eviction. */
-struct entry {
-	struct timespec used;
-	uint64_t size;
-	char *path;
-};
-
-static int
-older(const void *a, const void *b)
-{
-	const struct entry *x = a, *y = b;
-
-	if (x->used.tv_sec != y->used.tv_sec)
-		return x->used.tv_sec < y->used.tv_sec ? -1 : 1;
-	if (x->used.tv_nsec != y->used.tv_nsec)
-		return x->used.tv_nsec < y->used.tv_nsec ? -1 : 1;
-	return strcmp(x->path, y->path);
-}
-
-/*
- * Adds the entries of one DIR/v2/XX to *v; removes stale temp files.
- * Returns 0 or -ENOMEM.
- */
-static int
-scan_subdir(const char *sub, struct entry **v, size_t *n, size_t *cap,
-    uint64_t *total)
-{
-	int fd = open(sub, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	DIR *d = fd < 0 ? NULL : fdopendir(fd);
-	struct dirent *de;
-	time_t now = time(NULL);
-	int ret = 0;
-
-	/* A link in a subdirectory's place is not followed: not ours. */
-	if (d == NULL) {
-		if (fd >= 0)
-			close(fd);
-		return 0;
-	}
-	while ((de = readdir(d)) != NULL) {
-		struct stat st;
-		char *path;
-
-		if (de->d_name[0] == '.' &&
-		    (de->d_name[1] == '\0' ||
-			(de->d_name[1] == '.' && de->d_name[2] == '\0')))
-			continue;
-		if (fstatat(dirfd(d), de->d_name, &st, AT_SYMLINK_NOFOLLOW) <
-			0 ||
-		    !S_ISREG(st.st_mode))
-			continue;
-		if (asprintf(&path, "%s/%s", sub, de->d_name) < 0) {
-			ret = -ENOMEM;
-			break;
-		}
-		/* Entry names are hex; write.c's temp files have a dot. */
-		if (strchr(de->d_name, '.') != NULL) {
-			if (now - st.st_mtime > STALE_TEMP_S)
-				(void)unlink(path);
-			free(path);
-			continue;
-		}
-		if (*n == *cap) {
-			size_t nc = *cap ? 2 * *cap : 1024;
-			struct entry *nv = realloc(*v, nc * sizeof *nv);
-
-			if (nv == NULL) {
-				free(path);
-				ret = -ENOMEM;
-				break;
-			}
-			*v = nv;
-			*cap = nc;
-		}
-		(*v)[(*n)++] =
-		    (struct entry){ st.st_mtim, (uint64_t)st.st_size, path };
-		*total += (uint64_t)st.st_size;
-	}
-	closedir(d);
 	return ret;
-}
-
-static int
-remove_one(const char *path, const struct stat *st, int flag, struct FTW *f)
-{
-	(void)st;
-	(void)f;
-	if (flag == FTW_DP)
-		(void)rmdir(path);
-	else
-		(void)unlink(path);
-	return 0;
-}
-
-/*
- * The entries of an older format (DIR/v1 ...) are never read again: they
- * go, so that --cache-max-size bounds the whole directory.
- */
-static void
-remove_old_formats(const struct pcb_cache *c)
-{
-	for (int v = 1; v < ENTRY_VERSION; v++) {
-		char *old;
-
-		if (asprintf(&old, "%s/v%d", c->top, v) < 0)
-			return;
-		(void)nftw(old, remove_one, 16, FTW_DEPTH | FTW_PHYS);
-		free(old);
-	}
-}
-
-/* Removes the least recently used entries until 90% of max_size. */
-static void
-evict(struct pcb_cache *c)
-{
-	struct entry *v = NULL;
-	size_t n = 0, cap = 0;
-	uint64_t total = 0, goal = c->max_size / 10 * 9;
-	DIR *d = opendir(c->dir);
-	struct dirent *de;
-
-	remove_old_formats(c);
-	if (d == NULL)
-		return;
-	while ((de = readdir(d)) != NULL) {
-		char *sub;
-
-		if (strlen(de->d_name) != 2 ||
-		    strspn(de->d_name, "0123456789abcdef") != 2)
-			continue;
-		if (asprintf(&sub, "%s/%s", c->dir, de->d_name) < 0)
-			break;
-		if (scan_subdir(sub, &v, &n, &cap, &total) < 0) {
-			free(sub);
-			break;
-		}
-		free(sub);
-	}
-	closedir(d);
-	if (total > c->max_size) {
-		qsort(v, n, sizeof *v, older);
-		for (size_t i = 0; i < n && total > goal; i++)
-			if (unlink(v[i].path) == 0 || errno == ENOENT)
-				total -= v[i].size;
-	}
-	for (size_t i = 0; i < n; i++)
-		free(v[i].path);
-	free(v);
 }
 
 /* DIR/CACHEDIR.TAG, which backup tools know to skip. */
@@ -606,39 +496,34 @@ tag_dir(const struct pcb_cache *c)
 	    "# This file is a cache directory tag created by pycompile-batch.\n"
 	    "# For information about cache directory tags, see:\n"
 	    "#\thttps://bford.info/cachedir/\n";
-	struct pcb_write_error werr = { 0 };
 	struct stat st;
 	char *path;
 
 	if (asprintf(&path, "%s/CACHEDIR.TAG", c->top) < 0)
 		return;
 	if (stat(path, &st) < 0)
-		(void)pcb_write_pyc(path, tag, sizeof tag - 1, "", 0, 0, &werr);
-	werr_free(&werr);
+		(void)pcb_write_pyc(path, tag, sizeof tag - 1, "", 0, 0, NULL,
+		    NULL, NULL);
 	free(path);
 }
 
-char *
-pcb_cache_close(struct pcb_cache *c)
+int
+pcb_cache_close(struct pcb_cache *c, char **cause)
 {
-	char *warning = NULL;
+	int ret = 0, errnum;
 
 	if (c == NULL)
-		return NULL;
+		return 0;
 	if (c->stored > 0)
 		tag_dir(c);
 	if (c->max_size > 0 && !c->read_only)
-		evict(c);
-	if (c->put_failures > 0 &&
-	    asprintf(&warning,
-		"pycompile-batch: warning: %u cache entries could not be "
-		"stored in %s: %s",
-		c->put_failures, c->top, strerror(c->first_errno)) < 0)
-		warning = NULL;
-	EVP_MD_free(c->sha256);
-	free(c->top);
-	free(c->dir);
-	free(c->build);
-	free(c);
-	return warning;
+		pcb_evict_run(c->top, ENTRY_VERSION, c->max_size);
+	if (c->put_failures > 0) {
+		errnum = c->first_errno > 0 ? c->first_errno : EIO;
+		ret = pcb_error_set(cause, -errnum,
+		    "%u cache entries could not be stored in %s: %s",
+		    c->put_failures, c->top, strerror(errnum));
+	}
+	cache_free(c);
+	return ret;
 }

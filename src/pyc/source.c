@@ -109,14 +109,13 @@ pcb_source_read(const struct pcb_source_cfg *cfg, struct pcb_job *job)
 
 	/* Later levels' targets are checked just before they are written. */
 	if ((ret = pcb_write_check_target(job->cfiles[0], &job->message)) < 0) {
-		if (job->message == NULL)
-			job->errnum = ret; /* no memory for the text */
+		job->errnum = ret;
 		goto err;
 	}
 
 	fd = pcb_fds_openat(AT_FDCWD, job->path, O_RDONLY | O_CLOEXEC, 0);
 	if (fd < 0) {
-		ret = -errno;
+		ret = fd;
 		goto err_path;
 	}
 	if (fstat(fd, &st) < 0) {
@@ -165,9 +164,9 @@ pcb_source_read(const struct pcb_source_cfg *cfg, struct pcb_job *job)
 err_after_open:
 	pcb_fds_close(fd);
 err_path:
+	/* Without memory for the copy the text names no file (write.h). */
 	job->errnum = ret;
-	if ((job->err_path = strdup(job->path)) == NULL)
-		ret = -ENOMEM;
+	job->err_path = strdup(job->path);
 err:
 	return ret;
 }

@@ -27,9 +27,9 @@ int pcb_source_read_fd(int fd, size_t hint, char **out, size_t *outlen);
 /*
  * Fills job->source, mtime, size, st_mode and hash, or with -u sets
  * job->status to PCB_STATUS_SKIPPED (and reads nothing more) when every
- * job->cfiles[i] is already fresh (fresh.c).  On failure sets
- * job->errnum and job->err_path (an OS error) or job->message (a refused
- * target) and returns a negative errno.
+ * job->cfiles[i] is already fresh (fresh.c).  On failure returns a
+ * negative errno, which it also sets in job->errnum, with job->err_path
+ * (an OS error) or job->message (a refused target: pcb.h).
  */
 int pcb_source_read(const struct pcb_source_cfg *cfg, struct pcb_job *job);
 

@@ -17,14 +17,18 @@
  */
 void pcb_text_repr(FILE *out, const char *s);
 
-/* pcb_text_repr into a new string (owned), or NULL without memory. */
+/*
+ * pcb_text_repr into a new string (owned), or NULL: ENOMEM is its only
+ * failure.
+ */
 char *pcb_text_repr_str(const char *s);
 
 /*
  * str(OSError(errno, strerror, path, None, path2)), the text Python gives
  * for an OS error: "[Errno 2] No such file or directory: 'x.py'", with
  * " -> 'path2'" when there is a second path.  errnum is negative; path and
- * path2 may be NULL.  Returns a new string (owned), or NULL without memory.
+ * path2 may be NULL.  Returns a new string (owned), or NULL: ENOMEM is its
+ * only failure.
  */
 char *pcb_text_oserror(int errnum, const char *path, const char *path2);
 
