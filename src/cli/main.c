@@ -71,25 +71,97 @@ print_version(const char *argv0)
 	return 0;
 }
 
+/* Child mode: started by the processes backend, never by a user. */
+static int
+child_mode(const char *argv0)
+{
+	char *cause = NULL;
+	int ret = pcb_child_main(argv0, &cause);
+
+	if (cause != NULL)
+		fprintf(stderr, "%s: %s\n", PACKAGE_NAME, cause);
+	free(cause);
+	return ret == -ENOTSOCK ? 2 : 1;
+}
+
+/*
+ * Closes the report and checks standard output: -v lines that could not
+ * be written (a full device) fail the run.  Returns the exit status.
+ */
+static int
+finish_output(struct pcb_report *rep, const struct pcb_options *opt, int status)
+{
+	int ret;
+
+	if ((ret = pcb_report_close(rep)) < 0) {
+		fprintf(stderr, "%s: cannot write the report %s: %s\n",
+		    PACKAGE_NAME, opt->report_path, strerror(-ret));
+		if (status == 0)
+			status = 1;
+	}
+	if (fflush(stdout) != 0 && rep->out_errno == 0)
+		rep->out_errno = errno;
+	if (rep->out_errno != 0 || ferror(stdout)) {
+		fprintf(stderr, "%s: cannot write to standard output: %s\n",
+		    PACKAGE_NAME,
+		    strerror(rep->out_errno ? rep->out_errno : EIO));
+		if (status == 0)
+			status = 1;
+	}
+	return status;
+}
+
+/*
+ * The data path: inputs -> jobs (the engine) -> report.  Returns the exit
+ * status; *cause says why the run could not happen.
+ */
+static int
+compile_all(const struct pcb_options *opt, const char *argv0,
+    struct pcb_inputs *in, int *abandoned, char **cause)
+{
+	struct pcb_report rep = { 0 };
+	struct pcb_jobs_sink sink;
+	int ret, signo, status;
+
+	if (pcb_inputs_collect(opt, in, cause) < 0)
+		return 2;
+	/* compileall's own warnings ("Can't list", stripdir), as it words them. */
+	for (size_t i = 0; !opt->quiet && i < in->notes.len; i++)
+		fprintf(stderr, "%s\n", in->notes.items[i]);
+	if ((ret = pcb_report_open(&rep, opt, in->paths.items, in->paths.len)) <
+	    0) {
+		fprintf(stderr, "%s: cannot write the report %s: %s\n",
+		    PACKAGE_NAME, opt->report_path, strerror(-ret));
+		return 2;
+	}
+	for (size_t i = 0; i < in->excluded.len; i++)
+		pcb_report_excluded(&rep, in->excluded.items[i]);
+	pcb_report_sink(&rep, &sink);
+	/*
+	 * As Python does: a file over RLIMIT_FSIZE is an EFBIG error for that
+	 * file, and a closed stderr an EPIPE, not a silent death.
+	 */
+	signal(SIGXFSZ, SIG_IGN);
+	signal(SIGPIPE, SIG_IGN);
+	if (pcb_jobs_run(opt, argv0, in->paths.items, in->dfiles.items,
+		in->paths.len, &sink, &signo, abandoned, cause) < 0)
+		status = 2;
+	else
+		status = signo ? 128 + signo : rep.failed > 0 ? 1 : 0;
+	return finish_output(&rep, opt, status);
+}
+
 int
 main(int argc, char **argv)
 {
 	struct pcb_options opt;
 	struct pcb_inputs in = { 0 };
-	struct pcb_report rep = { 0 };
-	struct pcb_jobs_sink sink;
 	char *cause = NULL;
-	int status, ret, signo, abandoned = 0;
+	int status, abandoned = 0;
 
 	hold_std_fds();
-	/* Child mode: started by the processes backend, never by a user. */
-	if (argc == 2 && strcmp(argv[1], PCB_CHILD_ARG) == 0) {
-		ret = pcb_child_main(argv[0], &cause);
-		if (cause != NULL)
-			fprintf(stderr, "%s: %s\n", PACKAGE_NAME, cause);
-		free(cause);
-		return ret == -ENOTSOCK ? 2 : 1;
-	}
+	if (argc == 2 && strcmp(argv[1], PCB_CHILD_ARG) == 0)
+		return child_mode(argv[0]);
 	switch (pcb_cli_parse(argc, argv, &opt, &cause)) {
 	case PCB_CLI_HELP:
 		pcb_cli_usage(stdout);
@@ -104,51 +176,7 @@ main(int argc, char **argv)
 	case PCB_CLI_RUN:
 		break;
 	}
-	if (pcb_inputs_collect(&opt, &in, &cause) < 0) {
-		status = 2;
-		goto out;
-	}
-	/* compileall's own warnings ("Can't list", stripdir), as it words them. */
-	for (size_t i = 0; !opt.quiet && i < in.notes.len; i++)
-		fprintf(stderr, "%s\n", in.notes.items[i]);
-	if ((ret = pcb_report_open(&rep, &opt, in.paths.items, in.paths.len)) <
-	    0) {
-		fprintf(stderr, "%s: cannot write the report %s: %s\n",
-		    PACKAGE_NAME, opt.report_path, strerror(-ret));
-		status = 2;
-		goto out;
-	}
-	for (size_t i = 0; i < in.excluded.len; i++)
-		pcb_report_excluded(&rep, in.excluded.items[i]);
-	pcb_report_sink(&rep, &sink);
-	/*
-	 * As Python does: a file over RLIMIT_FSIZE is an EFBIG error for that
-	 * file, and a closed stderr an EPIPE, not a silent death.
-	 */
-	signal(SIGXFSZ, SIG_IGN);
-	signal(SIGPIPE, SIG_IGN);
-	if (pcb_jobs_run(&opt, argv[0], in.paths.items, in.dfiles.items,
-		in.paths.len, &sink, &signo, &abandoned, &cause) < 0)
-		status = 2;
-	else
-		status = signo ? 128 + signo : rep.failed > 0 ? 1 : 0;
-	if ((ret = pcb_report_close(&rep)) < 0) {
-		fprintf(stderr, "%s: cannot write the report %s: %s\n",
-		    PACKAGE_NAME, opt.report_path, strerror(-ret));
-		if (status == 0)
-			status = 1;
-	}
-	/* -v lines that could not be written (a full device) fail the run. */
-	if (fflush(stdout) != 0 && rep.out_errno == 0)
-		rep.out_errno = errno;
-	if (rep.out_errno != 0 || ferror(stdout)) {
-		fprintf(stderr, "%s: cannot write to standard output: %s\n",
-		    PACKAGE_NAME,
-		    strerror(rep.out_errno ? rep.out_errno : EIO));
-		if (status == 0)
-			status = 1;
-	}
-out:
+	status = compile_all(&opt, argv[0], &in, &abandoned, &cause);
 	if (cause != NULL)
 		fprintf(stderr, "%s: %s\n", PACKAGE_NAME, cause);
 	free(cause);

@@ -110,6 +110,58 @@ prepare_second_pass(struct engine *eng)
 	return 1;
 }
 
+/*
+ * Main thread: one pass, or a pass without Python and then one with it.
+ * Returns 0 (*signo: the stop signal, or 0), or -errno with *cause.
+ */
+static int
+run_passes(struct engine *eng, const char *argv0, int *signo, char **cause)
+{
+	int ret;
+
+	for (;;) {
+		/* Python keeps files of its own: a write needs two more. */
+		if (eng->python_started && pcb_fds_room() < PCB_FDS_WRITE)
+			return pcb_error_set(cause, -EMFILE,
+			    "too few file descriptors (ulimit -n): Python "
+			    "started, and %d free are needed to write",
+			    PCB_FDS_WRITE);
+		if ((ret = run_pass(eng, cause)) < 0)
+			return ret;
+		if (!eng->without_python)
+			break;
+		/* A file needs a compile: Python starts for a second pass. */
+		pcb_startup_stop_workers(eng);
+		if (!prepare_second_pass(eng))
+			break;
+		if ((ret = pcb_startup_python(eng, argv0, cause)) < 0) {
+			/* The jobs left are not run; the run says why. */
+			pcb_order_close(&eng->order);
+			pcb_loop_close(eng);
+			return ret;
+		}
+	}
+	*signo = pcb_order_signal(&eng->order, 0);
+	return 0;
+}
+
+/*
+ * Main thread, however the passes ended: joins the workers, takes in the
+ * reads that finished, and hands every job not yet handed to the sink.
+ * Reads a pass without Python left under way may never return: the run
+ * is then abandoned.
+ */
+static void
+end_passes(struct engine *eng)
+{
+	pcb_startup_stop_workers(eng);
+	if (eng->nread < eng->submitted && eng->loop_ready)
+		uv_run(&eng->loop, UV_RUN_NOWAIT);
+	if (eng->nread < eng->submitted)
+		eng->abandoned = 1;
+	pcb_loop_report_rest(eng);
+}
+
 int
 pcb_jobs_run(const struct pcb_options *opt, const char *argv0, char **paths,
     char **dfiles, size_t npaths, const struct pcb_jobs_sink *sink, int *signo,
@@ -135,44 +187,9 @@ pcb_jobs_run(const struct pcb_options *opt, const char *argv0, char **paths,
 		goto out;
 	if ((ret = pcb_startup_backend(eng, argv0, cause)) < 0)
 		goto out_backend;
-	if ((ret = pcb_threads_size_pool(eng->nworkers, cause)) < 0)
-		goto out_workers;
-	for (;;) {
-		/* Python keeps files of its own: a write needs two more. */
-		if (eng->python_started && pcb_fds_room() < PCB_FDS_WRITE) {
-			ret = pcb_error_set(cause, -EMFILE,
-			    "too few file descriptors (ulimit -n): Python "
-			    "started, and %d free are needed to write",
-			    PCB_FDS_WRITE);
-			goto out_workers;
-		}
-		if ((ret = run_pass(eng, cause)) < 0)
-			goto out_workers;
-		if (!eng->without_python)
-			break;
-		/* A file needs a compile: Python starts for a second pass. */
-		pcb_startup_stop_workers(eng);
-		if (!prepare_second_pass(eng))
-			break;
-		if ((ret = pcb_startup_python(eng, argv0, cause)) < 0)
-			goto out_rest;
-	}
-	*signo = pcb_order_signal(&eng->order, 0);
-	ret = 0;
-	goto out_workers;
-
-out_rest:
-	/* The jobs left are not run; the run says why. */
-	pcb_order_close(&eng->order);
-	pcb_loop_close(eng);
-out_workers:
-	pcb_startup_stop_workers(eng);
-	/* Reads a pass without Python left under way may never return. */
-	if (eng->nread < eng->submitted && eng->loop_ready)
-		uv_run(&eng->loop, UV_RUN_NOWAIT);
-	if (eng->nread < eng->submitted)
-		eng->abandoned = 1;
-	pcb_loop_report_rest(eng);
+	if ((ret = pcb_threads_size_pool(eng->nworkers, cause)) == 0)
+		ret = run_passes(eng, argv0, signo, cause);
+	end_passes(eng);
 out_backend:
 	pcb_startup_close_cache(eng);
 	pcb_backend_close(eng->backend);
