@@ -1,11 +1,12 @@
 /*
  * pcb.h: the types every stage of pycompile-batch shares.
  *
- * The data path is arguments (cli.c, list.c) -> file jobs (jobs.c, claimed
- * in order by order.c) -> read+hash on the libuv threadpool (source.c) ->
- * compile through a backend (backend.c: subinterpreters or worker processes)
- * -> --reproducible rewrite (canonical.c) -> atomic write (write.c), the
- * per-file part of it in pipeline.c -> messages in input order (report.c).
+ * The data path is arguments (cli/: cli.c, inputs.c) -> file jobs
+ * (engine/: jobs.c, loop.c, claimed in order by order.c) -> read+hash on
+ * the libuv threadpool (pyc/source.c) -> compile through a backend
+ * (backend/: subinterpreters or worker processes) -> --reproducible rewrite
+ * (pyc/canonical.c) -> atomic write (os/write.c), the per-file part of it
+ * in engine/pipeline.c -> messages in input order (cli/report.c).
  * A struct pcb_job carries one input file through all of it; the engine owns
  * the array of jobs and each stage owns the fields it fills.
  */
@@ -126,7 +127,7 @@ struct pcb_job {
 	char *path;   /* source path as given (owned) */
 	char *dfile;  /* name given to compile(), or NULL for path (borrowed) */
 
-	/* Filled by the read stage (jobs.c's read_work, source.c). */
+	/* Filled by the read stage (loop.c's read_work, source.c). */
 	char *cfiles[PCB_MAX_LEVELS]; /* target .pyc per level (owned) */
 	size_t ncfiles;
 	char *source; /* source bytes (owned, NUL-terminated) */

@@ -1,8 +1,9 @@
 #!/bin/sh
 # tests/layers.sh: the source folders are layers, lowest first (os, pyc,
 # backend, engine, cli).  A file may include its own layer's headers and
-# those of the layers below, never one above; Python.h is included by
-# backend/interp.c alone, and uv.h by no file of os or pyc.  TAP output.
+# those of the layers below, never one above, always as "layer/name.h";
+# Python.h is included by backend/interp.c alone, and uv.h by no file of os
+# or pyc; no source lies outside the folders.  TAP output.
 set -eu
 top=${PCB_TESTDIR:-$(dirname "$0")}/..
 layers="os pyc backend engine cli"
@@ -16,27 +17,35 @@ rank() {
 	echo 99
 }
 
+# includes FILE: each include of FILE as "q NAME" ("...") or "a NAME"
+# (<...>), whatever the spaces around '#' and 'include'.
+includes() {
+	sed -n 's/^[[:space:]]*#[[:space:]]*include[[:space:]]*"\([^"]*\)".*/q \1/p
+s/^[[:space:]]*#[[:space:]]*include[[:space:]]*<\([^>]*\)>.*/a \1/p' "$1"
+}
+
 n=0
 bad=0
 ok() { n=$((n + 1)); echo "ok $n - $1"; }
 notok() { n=$((n + 1)); bad=$((bad + 1)); echo "not ok $n - $1"; }
 
-# Every project include names its layer ("layer/name.h"), so that the layer
-# of each edge is visible in the file itself.
 for f in "$top"/src/*/*.[ch]; do
-	layer=$(basename "$(dirname "$f")")
-	mine=$(rank "$layer")
+	mine=$(rank "$(basename "$(dirname "$f")")")
 	what=${f#"$top"/}
 	errs=
-	for inc in $(sed -n 's/^#include "\([^"]*\)".*/\1/p' "$f"); do
-		case $inc in
-		pcb.h | config.h) continue ;;
-		*/*) ;;
-		*) errs="$errs $inc(no layer)"; continue ;;
+	while read -r how inc; do
+		[ -n "$how" ] || continue
+		layer=${inc%%/*}
+		theirs=$(rank "$layer")
+		case $how:$inc in
+		q:pcb.h | a:config.h) ;;
+		a:*) [ "$theirs" = 99 ] || errs="$errs <$inc>(a project header in <>)" ;;
+		q:*/*) [ "$theirs" -le "$mine" ] || errs="$errs $inc(above)" ;;
+		*) errs="$errs $inc(no layer)" ;;
 		esac
-		theirs=$(rank "${inc%%/*}")
-		[ "$theirs" -le "$mine" ] || errs="$errs $inc(above)"
-	done
+	done <<EOF
+$(includes "$f")
+EOF
 	if [ -z "$errs" ]; then
 		ok "$what includes only its layer and those below"
 	else
@@ -44,13 +53,29 @@ for f in "$top"/src/*/*.[ch]; do
 	fi
 done
 
-py=$(grep -l '#include <Python.h>' "$top"/src/*/*.[ch] | sed "s|^$top/||" | tr '\n' ' ')
+stray=$(ls "$top"/src/*.[ch] 2>/dev/null | sed "s|^$top/||" | tr '\n' ' ' || true)
+if [ -z "$stray" ]; then
+	ok "every source is in a layer's folder"
+else
+	notok "sources outside the layers: $stray"
+fi
+
+# who NAME FILE...: the files that include NAME (or a header under NAME/).
+who() {
+	name=$1
+	shift
+	for f in "$@"; do
+		includes "$f" | grep -qE "^[aq] $name(\.h$|/)" && echo "${f#"$top"/}"
+	done | tr '\n' ' '
+}
+
+py=$(who Python "$top"/src/*/*.[ch])
 if [ "$py" = "src/backend/interp.c " ]; then
 	ok "Python.h is included by src/backend/interp.c alone"
 else
 	notok "Python.h is included by: $py"
 fi
-uv=$(grep -l '#include <uv.h>' "$top"/src/os/*.[ch] "$top"/src/pyc/*.[ch] | tr '\n' ' ' || true)
+uv=$(who uv "$top"/src/os/*.[ch] "$top"/src/pyc/*.[ch])
 if [ -z "$uv" ]; then
 	ok "no file of os or pyc includes uv.h"
 else

@@ -28,7 +28,7 @@ struct pcb_report {
 	size_t levels_shared; /* level .pyc files written without a compile */
 	size_t cache_hits, cache_misses, cache_bad; /* --cache, in levels */
 	int cache;                                  /* --cache given */
-	int python_started; /* the engine started Python (jobs.c) */
+	int python_started; /* the engine started Python (the jobs sink) */
 };
 
 /*

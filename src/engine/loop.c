@@ -16,7 +16,9 @@
 #include "os/error.h"
 
 /* The signals that stop a run. */
-static const int stop_signals[PCB_ENGINE_NSTOP] = { SIGINT, SIGTERM, SIGHUP };
+static const int stop_signals[] = { SIGINT, SIGTERM, SIGHUP };
+_Static_assert(sizeof stop_signals / sizeof stop_signals[0] == PCB_ENGINE_NSTOP,
+    "engine.h's PCB_ENGINE_NSTOP counts the stop signals");
 
 /* Threadpool: compute the targets, read and hash; hand to the compilers. */
 static void

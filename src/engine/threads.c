@@ -73,7 +73,7 @@ threads_room(size_t want)
  * can start now: under an address-space limit (ulimit -v) its stacks take
  * at most a quarter of it; under a process limit (ulimit -u) it leaves room
  * for a compiling thread and a worker process per worker, down to one
- * reading thread (fewer workers start if they must: engine_start_workers);
+ * reading thread (fewer workers start if they must: pcb_startup_workers);
  * and one thread with the pool's stack is tried first.  Returns 0, or a
  * negative errno with *cause.
  */
