@@ -509,6 +509,47 @@ START_TEST(test_evict_lru)
 }
 END_TEST
 
+/*
+ * DIR/v2 may be a link (a cache moved to another disk): entries are read
+ * and stored through it, so eviction follows it too; an older format's
+ * DIR/v1 that is a link is unlinked, its target left alone.
+ */
+START_TEST(test_evict_through_link)
+{
+	struct pcb_cache *c;
+	uint8_t keys[10][PCB_CACHE_KEY_SIZE];
+	char payload[1001], src[32], *paths[10];
+	int kept = 0;
+
+	ck_assert_int_eq(mkdir("c", 0777), 0);
+	ck_assert_int_eq(mkdir("elsewhere", 0777), 0);
+	ck_assert_int_eq(symlink("../elsewhere", "c/v2"), 0);
+	ck_assert_int_eq(mkdir("old", 0777), 0);
+	fclose(fopen("old/keep", "w"));
+	ck_assert_int_eq(symlink("../old", "c/v1"), 0);
+	c = open_cache("c", 0, 5 * EVICT_ENTRY + 100);
+	memset(payload, 'p', 1000);
+	payload[1000] = '\0';
+	for (int i = 0; i < 10; i++) {
+		snprintf(src, sizeof src, "x = %d\n", i);
+		put(c, src, payload, keys[i]);
+		paths[i] = pcb_cache_entry_path(c, keys[i]);
+		set_mtime(paths[i], 978307200 + 86400 * rank(i));
+	}
+	close_cache(c);
+	for (int i = 0; i < 10; i++) {
+		ck_assert_msg(exists(paths[i]) == (rank(i) >= 6),
+		    "entry %d, used %d-th, %s", i, rank(i) + 1,
+		    exists(paths[i]) ? "kept" : "evicted");
+		kept += exists(paths[i]);
+		free(paths[i]);
+	}
+	ck_assert_int_eq(kept, 4);
+	ck_assert(!exists("c/v1"));
+	ck_assert(exists("old/keep"));
+}
+END_TEST
+
 /* Under --cache-max-size nothing goes; without it nothing either. */
 START_TEST(test_evict_under_limit)
 {
@@ -668,6 +709,7 @@ cache_suite(void)
 	tcase_add_test(limits, test_too_large);
 	tcase_add_test(limits, test_evict_lru);
 	tcase_add_test(limits, test_evict_under_limit);
+	tcase_add_test(limits, test_evict_through_link);
 	tcase_add_test(limits, test_unwritable);
 	suite_add_tcase(s, core);
 	suite_add_tcase(s, limits);

@@ -123,10 +123,10 @@ pcb_fds_openat(int dir, const char *path, int flags, mode_t mode)
 }
 
 int
-pcb_fds_opendir(int dir, const char *path, DIR **out)
+pcb_fds_opendir(int dir, const char *path, int flags, DIR **out)
 {
 	int fd = pcb_fds_openat(dir, path,
-	    O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC, 0);
+	    O_RDONLY | O_DIRECTORY | O_CLOEXEC | flags, 0);
 
 	if (fd < 0)
 		return fd;

@@ -46,11 +46,12 @@ int pcb_fds_openat(int dir, const char *path, int flags, mode_t mode);
 int pcb_fds_close(int fd);
 
 /*
- * A directory to read (readdir), opened as pcb_fds_openat opens, a link in
- * its place not followed (-ELOOP).  Returns 0 with *out, or a negative
- * errno.  pcb_fds_closedir closes it; returns 0 or a negative errno.
+ * A directory to read (readdir), opened as pcb_fds_openat opens; flags is 0
+ * or O_NOFOLLOW (a link in its place is then not followed: -ELOOP).
+ * Returns 0 with *out, or a negative errno.  pcb_fds_closedir closes it;
+ * returns 0 or a negative errno.
  */
-int pcb_fds_opendir(int dir, const char *path, DIR **out);
+int pcb_fds_opendir(int dir, const char *path, int flags, DIR **out);
 int pcb_fds_closedir(DIR *d);
 
 /*

@@ -80,7 +80,7 @@ scan_subdir(const char *sub, struct entry **v, size_t *n, size_t *cap,
 	DIR *d;
 
 	/* A link in a subdirectory's place is not followed: not ours. */
-	if (pcb_fds_opendir(AT_FDCWD, sub, &d) < 0)
+	if (pcb_fds_opendir(AT_FDCWD, sub, O_NOFOLLOW, &d) < 0)
 		return 0;
 	while ((de = readdir(d)) != NULL) {
 		struct stat st;
@@ -115,21 +115,27 @@ scan_subdir(const char *sub, struct entry **v, size_t *n, size_t *cap,
 }
 
 /*
- * Removes the directory path (relative to dir) and what it holds, links
- * not followed, down to depth levels below it; what is deeper, or cannot
- * be removed, stays (and so does the directory).
+ * Removes path (relative to dir): a file or a link is unlinked, a
+ * directory emptied, links not followed, down to depth levels below it,
+ * and removed; what is deeper, or cannot be removed, stays (and so does
+ * its directory).
  */
 static void
 remove_tree(int dir, const char *path, int depth)
 {
 	struct dirent *de;
+	struct stat st;
 	DIR *d;
 
-	if (pcb_fds_opendir(dir, path, &d) < 0)
+	if (fstatat(dir, path, &st, AT_SYMLINK_NOFOLLOW) < 0)
+		return;
+	if (!S_ISDIR(st.st_mode)) {
+		(void)unlinkat(dir, path, 0);
+		return;
+	}
+	if (pcb_fds_opendir(dir, path, O_NOFOLLOW, &d) < 0)
 		return;
 	while ((de = readdir(d)) != NULL) {
-		struct stat st;
-
 		if (dot_or_dotdot(de->d_name) ||
 		    fstatat(dirfd(d), de->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0)
 			continue;
@@ -145,8 +151,11 @@ remove_tree(int dir, const char *path, int depth)
 /*
  * The entries of an older format (DIR/v1 ...) are never read again: they
  * go, so that --cache-max-size bounds the whole directory.  Their layout
- * was this one's, DIR/vN/XX/REST: anything much deeper is not ours.
+ * was this one's, DIR/vN/XX/REST; REMOVE_DEPTH levels is far deeper, and
+ * bounds the descriptors held at once (one a level).
  */
+#define REMOVE_DEPTH 16
+
 static void
 remove_old_formats(const char *top, int version)
 {
@@ -155,7 +164,7 @@ remove_old_formats(const char *top, int version)
 
 		if (asprintf(&old, "%s/v%d", top, v) < 0)
 			return;
-		remove_tree(AT_FDCWD, old, 4);
+		remove_tree(AT_FDCWD, old, REMOVE_DEPTH);
 		free(old);
 	}
 }
@@ -173,7 +182,8 @@ pcb_evict_run(const char *top, int version, uint64_t max_size)
 	remove_old_formats(top, version);
 	if (asprintf(&dir, "%s/v%d", top, version) < 0)
 		return;
-	if (pcb_fds_opendir(AT_FDCWD, dir, &d) < 0) {
+	/* DIR/vN itself may be a link, as DIR may: both are followed. */
+	if (pcb_fds_opendir(AT_FDCWD, dir, 0, &d) < 0) {
 		free(dir);
 		return;
 	}
