@@ -151,6 +151,7 @@ test_in() {
 		fi
 		[ -n "$pys" ] || echo "## FAILED: no Python to test"
 		for py in $pys; do
+			start=$(date +%s)
 			v=$($py -c "import platform; print(platform.python_version())")
 			b=/src/_b/$(basename $py)-$v
 			mkdir -p $b && cd $b
@@ -167,6 +168,7 @@ test_in() {
 			grep -E "^# [A-Z]+:" test-suite.log
 			grep -h "^not ok" tests/*.log
 			grep -h "^# files\|code-equal" tests/e2e-stdlib.log 2>/dev/null | head -20
+			echo "== '"$suite"' $py ($v): $(($(date +%s) - start)) s"
 		done
 		true
 	' 2>&1 | tee "$out/log"
@@ -227,15 +229,21 @@ for suite in "${suites[@]}"; do
 	root=$cache/$suite
 	unmount_under "$root" || true
 	if ! fresh "$root"; then
+		start=$SECONDS
 		if ! make_chroot "$suite" "$root"; then
 			echo "== FAILED: $suite: cannot make the chroot"
 			failed=$((failed + 1))
 			continue
 		fi
+		echo "== $suite: chroot made in $((SECONDS - start)) s"
 	else
 		echo "== $suite: chroot $root from $(sed -n 1p "$root/.pcb-chroot")"
 	fi
-	[ -n "$prepare_only" ] || test_in "$suite" "$root"
+	if [ -z "$prepare_only" ]; then
+		start=$SECONDS
+		test_in "$suite" "$root"
+		echo "== $suite: tested in $((SECONDS - start)) s"
+	fi
 done
 echo "$passed passed, $failed failed"
 [ "$failed" = 0 ]

@@ -21,12 +21,17 @@ if [ "$CR" != "$W" ]; then
 	echo "caches under $CR" | note
 fi
 C=$CR/cache
-# A sample of the stdlib (every 16th file, and the broken ones) and files
-# of our own: one that warns in 3.12+, one holding its own stored name as a
-# string, one with a non-ASCII name, and two with the same bytes.
+# A sample of the stdlib (every 16th file, and the broken ones; at least 20
+# files of a copy that PCB_STDLIB_SAMPLE made small, so that the cache has
+# five entries to damage) and files of our own: one that warns in 3.12+, one
+# holding its own stored name as a string, one with a non-ASCII name, and
+# two with the same bytes.
 copy_stdlib "$W/lib"
+k=$(($(find "$W/lib" -name '*.py' | wc -l) / 20))
+[ "$k" -le 16 ] || k=16
+[ "$k" -ge 1 ] || k=1
 (cd "$W/lib" && find . -name '*.py' -print0 | LC_ALL=C sort -z |
-    awk -v RS='\0' -v ORS='\0' 'NR % 16 == 0 || /bad|tokenizedata/') >"$W/lib.list"
+    awk -v RS='\0' -v ORS='\0' -v k="$k" 'NR % k == 0 || /bad|tokenizedata/') >"$W/lib.list"
 # mk_case NAME: $W/NAME/a/src with the files, mtimes of its own; b a copy.
 mk_case() {
 	new_case "$1"

@@ -9,12 +9,15 @@ copy_stdlib "$W/src"
 total=$(tr -cd '\0' <"$W/all" | wc -c)
 check "stdlib copy has files ($total)" [ "$total" -gt "$(stdlib_min)" ]
 
+# Each case's two trees hard-link the sources of $W/src (neither side writes
+# a source; each writes its own __pycache__ directories): the same trees as
+# copies, without copying the stdlib twice per case.
 # full NAME PCB_OPTS -- ORACLE_ARGS: the whole stdlib.
 full() {
 	name=$1; shift
 	mkdir -p "$W/$name"
-	cp -a "$W/src" "$W/$name/a"
-	cp -a "$W/src" "$W/$name/b"
+	cp -al "$W/src" "$W/$name/a"
+	cp -al "$W/src" "$W/$name/b"
 	cp "$W/all" "$W/$name/list"
 	run_pair "$name" "$@"
 	rm -rf "$W/$name"
@@ -24,8 +27,8 @@ full() {
 subset() {
 	name=$1; shift
 	mkdir -p "$W/$name"
-	cp -a "$W/src" "$W/$name/a"
-	cp -a "$W/src" "$W/$name/b"
+	cp -al "$W/src" "$W/$name/a"
+	cp -al "$W/src" "$W/$name/b"
 	tr '\0' '\n' <"$W/all" | awk 'NR % 7 == 0 || /bad|tokenizedata/' |
 	    tr '\n' '\0' >"$W/$name/list"
 	run_pair "$name" "$@"

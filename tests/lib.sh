@@ -40,9 +40,19 @@ copy_stdlib() {
 	fi
 }
 
-# The least number of files a stdlib copy must have: 500, or its share
-# under PCB_STDLIB_SAMPLE.
-stdlib_min() { echo $((500 / ${PCB_STDLIB_SAMPLE:-1})); }
+# stdlib_min [K]: the least number of files a stdlib copy must have: 500,
+# or its share under PCB_STDLIB_SAMPLE, and of that every Kth file when a
+# script samples it further.
+stdlib_min() { echo $((500 / ${PCB_STDLIB_SAMPLE:-1} / ${1:-1})); }
+
+# every K [KEEP_BROKEN]: the NUL-separated list on standard input, every
+# Kth entry (the 1st, the K+1th, ...), and with KEEP_BROKEN every
+# deliberately broken file of the stdlib's test suite too.  Where a script
+# uses it to make a check cheaper, it says so.
+every() {
+	awk -v RS='\0' -v ORS='\0' -v k="$1" -v b="${2:-}" \
+	    'NR % k == 1 || k == 1 || (b != "" && /bad|tokenizedata/)'
+}
 
 # Python's cache path for a source, as py_compile computes it.
 cache_of() {
