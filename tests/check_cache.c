@@ -463,6 +463,35 @@ rank(int i)
 	return (i * 7 + 3) % 10;
 }
 
+/* Stores ten entries of 1000 bytes, last used in the order of rank. */
+static void
+fill_ten(struct pcb_cache *c, char *paths[10])
+{
+	uint8_t key[PCB_CACHE_KEY_SIZE];
+	char payload[1001], src[32];
+
+	memset(payload, 'p', 1000);
+	payload[1000] = '\0';
+	for (int i = 0; i < 10; i++) {
+		snprintf(src, sizeof src, "x = %d\n", i);
+		put(c, src, payload, key);
+		paths[i] = pcb_cache_entry_path(c, key);
+		set_mtime(paths[i], 978307200 + 86400 * rank(i));
+	}
+}
+
+/* Of fill_ten's entries, the four used last are kept; frees paths. */
+static void
+assert_four_kept(char *paths[10])
+{
+	for (int i = 0; i < 10; i++) {
+		ck_assert_msg(exists(paths[i]) == (rank(i) >= 6),
+		    "entry %d, used %d-th, %s", i, rank(i) + 1,
+		    exists(paths[i]) ? "kept" : "evicted");
+		free(paths[i]);
+	}
+}
+
 /*
  * Over --cache-max-size the least recently used entries go, down to 90% of
  * it; a stale temp file goes, a fresh one stays; an older format goes.
@@ -470,19 +499,10 @@ rank(int i)
 START_TEST(test_evict_lru)
 {
 	struct pcb_cache *c = open_cache("c", 0, 5 * EVICT_ENTRY + 100);
-	uint8_t keys[10][PCB_CACHE_KEY_SIZE];
-	char payload[1001], src[32], *paths[10];
+	char *paths[10];
 	time_t now = time(NULL);
 
-	memset(payload, 'p', 1000);
-	payload[1000] = '\0';
-	for (int i = 0; i < 10; i++) {
-		snprintf(src, sizeof src, "x = %d\n", i);
-		put(c, src, payload, keys[i]);
-		paths[i] = pcb_cache_entry_path(c, keys[i]);
-		/* Last used in order of rank, a permutation of 0-9. */
-		set_mtime(paths[i], 978307200 + 86400 * rank(i));
-	}
+	fill_ten(c, paths);
 	ck_assert(mkdir("c/v2/ab", 0777) == 0 || errno == EEXIST);
 	fclose(fopen("c/v2/ab/cd.stale", "w"));
 	set_mtime("c/v2/ab/cd.stale", now - 7200);
@@ -496,12 +516,7 @@ START_TEST(test_evict_lru)
 	 * 10640 bytes against 5420: down to 4878 (90%), so the six least
 	 * recently used go: 10640 - 6 * 1064 = 4256.
 	 */
-	for (int i = 0; i < 10; i++) {
-		ck_assert_msg(exists(paths[i]) == (rank(i) >= 6),
-		    "entry %d, used %d-th, %s", i, rank(i) + 1,
-		    exists(paths[i]) ? "kept" : "evicted");
-		free(paths[i]);
-	}
+	assert_four_kept(paths);
 	ck_assert(!exists("c/v2/ab/cd.stale"));
 	ck_assert(exists("c/v2/ab/cd.fresh"));
 	ck_assert(!exists("c/v1"));
@@ -517,9 +532,7 @@ END_TEST
 START_TEST(test_evict_through_link)
 {
 	struct pcb_cache *c;
-	uint8_t keys[10][PCB_CACHE_KEY_SIZE];
-	char payload[1001], src[32], *paths[10];
-	int kept = 0;
+	char *paths[10];
 
 	ck_assert_int_eq(mkdir("c", 0777), 0);
 	ck_assert_int_eq(mkdir("elsewhere", 0777), 0);
@@ -528,23 +541,9 @@ START_TEST(test_evict_through_link)
 	fclose(fopen("old/keep", "w"));
 	ck_assert_int_eq(symlink("../old", "c/v1"), 0);
 	c = open_cache("c", 0, 5 * EVICT_ENTRY + 100);
-	memset(payload, 'p', 1000);
-	payload[1000] = '\0';
-	for (int i = 0; i < 10; i++) {
-		snprintf(src, sizeof src, "x = %d\n", i);
-		put(c, src, payload, keys[i]);
-		paths[i] = pcb_cache_entry_path(c, keys[i]);
-		set_mtime(paths[i], 978307200 + 86400 * rank(i));
-	}
+	fill_ten(c, paths);
 	close_cache(c);
-	for (int i = 0; i < 10; i++) {
-		ck_assert_msg(exists(paths[i]) == (rank(i) >= 6),
-		    "entry %d, used %d-th, %s", i, rank(i) + 1,
-		    exists(paths[i]) ? "kept" : "evicted");
-		kept += exists(paths[i]);
-		free(paths[i]);
-	}
-	ck_assert_int_eq(kept, 4);
+	assert_four_kept(paths);
 	ck_assert(!exists("c/v1"));
 	ck_assert(exists("old/keep"));
 }
