@@ -1,5 +1,5 @@
 #!/bin/sh
-# e2e-repro.sh: --reproducible.  The linked Python's stdlib (every 2nd
+# e2e-repro.sh: --reproducible.  The linked Python's stdlib (every 3rd
 # file) compiled in different orders, with different -j and one file at a
 # time gives the same .pyc bytes; those files hold code equal to
 # py_compile's and import takes them without recompiling; SOURCE_DATE_EPOCH
@@ -7,11 +7,11 @@
 . "$PCB_TESTDIR/lib.sh"
 unset SOURCE_DATE_EPOCH PYTHONOPTIMIZE PYTHONPYCACHEPREFIX || true
 
-# Every 2nd file of the stdlib copy (and every broken one): each order below
+# Every 3rd file of the stdlib copy (and every broken one): each order below
 # is a compile of the whole list, and py_compile one more (e2e-stdlib
 # compares the whole stdlib with py_compile).
 copy_stdlib "$W/src"
-(cd "$W/src" && find . -name '*.py' -printf '%P\0' | LC_ALL=C sort -z | every 2 keep-broken) >"$W/sorted"
+(cd "$W/src" && find . -name '*.py' -printf '%P\0' | LC_ALL=C sort -z | every 3 keep-broken) >"$W/sorted"
 tr '\0' '\n' <"$W/sorted" | tac | tr '\n' '\0' >"$W/reversed"
 "$PYTHON" -c '
 import random, sys
@@ -19,7 +19,7 @@ names = open(sys.argv[1], "rb").read().split(b"\0")[:-1]
 random.Random(684).shuffle(names)
 sys.stdout.buffer.write(b"".join(n + b"\0" for n in names))' "$W/sorted" >"$W/shuffled"
 total=$(tr -cd '\0' <"$W/sorted" | wc -c)
-check "stdlib sample has files ($total)" [ "$total" -gt "$(stdlib_min 2)" ]
+check "stdlib sample has files ($total)" [ "$total" -gt "$(stdlib_min 3)" ]
 
 # build NAME LIST [OPTION...]: compile LIST into the cache tree $W/NAME.
 build() {
@@ -33,7 +33,7 @@ build() {
 # same NAME_A NAME_B DESC: the two cache trees hold identical files.
 same() {
 	na=$(cd "$W/$1" && find . -type f | wc -l)
-	if diff -r "$W/$1" "$W/$2" >"$W/diff" 2>&1 && [ "$na" -gt "$(stdlib_min 2)" ]; then
+	if diff -r "$W/$1" "$W/$2" >"$W/diff" 2>&1 && [ "$na" -gt "$(stdlib_min 3)" ]; then
 		ok "$3: $na files, 0 differ"
 	else
 		not_ok "$3: $(wc -l <"$W/diff") differ (of $na)"
@@ -88,9 +88,9 @@ else
 	head -5 "$W/loads" | note
 fi
 
-# The other modes and levels, on every 4th file of the list (every 8th of
+# The other modes and levels, on every 3rd file of the list (every 9th of
 # the stdlib), two orders each.
-tr '\0' '\n' <"$W/sorted" | awk 'NR % 4 == 0' | tr '\n' '\0' >"$W/sub"
+tr '\0' '\n' <"$W/sorted" | awk 'NR % 3 == 0' | tr '\n' '\0' >"$W/sub"
 tr '\0' '\n' <"$W/sub" | tac | tr '\n' '\0' >"$W/subrev"
 for m in checked-hash unchecked-hash; do
 	for o in 0 2; do

@@ -7,8 +7,8 @@
 . "$PCB_TESTDIR/lib.sh"
 unset SOURCE_DATE_EPOCH PYTHONOPTIMIZE PYTHONPYCACHEPREFIX || true
 
-# The runs below compile every Kth file of the stdlib, about 800 (every 2nd
-# of a whole stdlib), or 800/N under PCB_STDLIB_SAMPLE=N but about 300 at
+# The runs below compile every Kth file of the stdlib, about 500 (every 3rd
+# of a whole stdlib), or 500/N under PCB_STDLIB_SAMPLE=N but about 300 at
 # least: the 22 signals are aimed at fractions of a whole run, so the files
 # are the time they take, and a run must stay long enough to aim inside it.
 sample=${PCB_STDLIB_SAMPLE:-1}
@@ -16,7 +16,7 @@ PCB_STDLIB_SAMPLE=1
 copy_stdlib "$W/src"
 PCB_STDLIB_SAMPLE=$sample
 (cd "$W/src" && find . -name '*.py' -printf '%P\0' | LC_ALL=C sort -z) >"$W/all"
-want=$((800 / sample))
+want=$((500 / sample))
 [ "$want" -ge 300 ] || want=300
 k=$((($(tr -cd '\0' <"$W/all" | wc -c) + want / 2) / want))
 [ "$k" -ge 1 ] || k=1
