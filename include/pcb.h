@@ -36,6 +36,23 @@ enum pcb_status {
 	PCB_STATUS_SKIPPED, /* -u: every .pyc already valid */
 };
 
+/*
+ * Whose command line and output: pycompile-batch's own, or, after a first
+ * argument --compileall, "python -m compileall"'s (its options, and its
+ * Listing/Compiling/error lines on standard output).
+ */
+enum pcb_dialect {
+	PCB_DIALECT_OWN = 0,
+	PCB_DIALECT_COMPILEALL,
+};
+
+/* Which existing .pyc files let a source be skipped. */
+enum pcb_fresh_rule {
+	PCB_FRESH_NONE = 0,   /* compile every file */
+	PCB_FRESH_HEADER,     /* -u: the whole 16-byte header (fresh.c) */
+	PCB_FRESH_COMPILEALL, /* compileall without -f: magic, flags 0, mtime */
+};
+
 /* --progress. */
 enum pcb_progress {
 	PCB_PROGRESS_AUTO = 0,
@@ -92,7 +109,8 @@ struct pcb_options {
 	int levels[PCB_MAX_LEVELS]; /* -o, sorted, duplicates dropped */
 	size_t nlevels;             /* at least 1 */
 	enum pcb_mode mode;         /* PCB_MODE_DEFAULT until resolved */
-	int quiet;
+	enum pcb_dialect dialect;
+	int quiet; /* -q given (own), or how often (compileall: -q, -qq) */
 	int fail_fast;
 	int reproducible; /* canonical marshal bytes (canonical.c) */
 	int verbose;
@@ -101,8 +119,13 @@ struct pcb_options {
 	int compile_every_level; /* never share a level's code (levels.h) */
 	const char *cache_dir;   /* --cache, PYCOMPILE_BATCH_CACHE, or NULL */
 	int cache_read_only;
-	uint64_t cache_max_size;                  /* bytes, 0 for no limit */
-	int incremental;                          /* -u */
+	uint64_t cache_max_size;   /* bytes, 0 for no limit */
+	int incremental;           /* -u */
+	enum pcb_fresh_rule fresh; /* -u, or compileall's -f not given */
+	int maxlevels;             /* directory depth (-l, -r) */
+	int legacy;                /* -b: FILE.pyc beside the source */
+	const char *limit_sl_dest; /* -e DIR, or NULL */
+	const char *flist;         /* -i FILE or "-", or NULL */
 	const char *ddir, *stripdir, *prependdir; /* -d, -s, -p (argv) */
 	struct pcb_exclude *exclude;              /* -x, owned, or NULL */
 	const char *report_path;                  /* --report, or NULL */
@@ -149,6 +172,12 @@ struct pcb_job {
 	char *err_path;  /* owned */
 	char *err_path2; /* owned; rename's second path */
 	char *message;   /* final human text, py_compile's words (owned) */
+	/*
+	 * The Python exception a failure is when it is not py_compile's
+	 * PyCompileError, as compileall names it ("PermissionError: ..."):
+	 * an OSError subclass, or NULL for a compile error or our own words.
+	 */
+	const char *err_class;
 
 	/* The pipeline (pipeline.c), which also frees source. */
 	char *warnings; /* what the compiler warned, printed first (owned) */

@@ -46,6 +46,13 @@
 #                   python -m compileall -q -f -jN -o 0 -o 1 --hardlink-dupes DIR
 #                   (the levels rows only where the binary has
 #                   --compile-every-level)
+#   fedora-pcb      pycompile-batch --compileall with Fedora's brp flags
+#                   (-q -f -o 0 -o 1 -s DIR -p / --hardlink-dupes
+#                   --invalidation-mode=unchecked-hash), -jN
+#   fedora-compileall-j1, fedora-compileall-jN
+#                   python -m compileall with the same flags, at its
+#                   default -j1 and at -jN (the fedora rows only where
+#                   the binary takes --compileall; ROWS group "fedora")
 # Output: "# " header lines (binary, CPU, files, whether the --backend rows
 # run); one line per row, "NAME  median S s  runs S S ..." (the runs in
 # order); the floor and scaling lines; "ratios of medians:" (pcb -jM / pcb
@@ -164,11 +171,15 @@ fi
 has_levels=no
 "$PCB" --help 2>&1 | grep -q -- --compile-every-level && has_levels=yes
 levels="-o 0 -o 1 --hardlink-dupes"
+has_fedora=no
+"$PCB" --compileall --help >/dev/null 2>&1 && has_fedora=yes
+fedora="-q -f -o 0 -o 1 -s $W -p / --hardlink-dupes --invalidation-mode=unchecked-hash"
 
-rows=${ROWS:-base levels cache}
+rows=${ROWS:-base levels cache fedora}
 want() { case " $rows " in *" $1 "*) return 0 ;; esac; return 1; }
 want levels || has_levels=no
 want cache || has_cache=no
+want fedora || has_fedora=no
 echo "# ROWS=$rows"
 i=0
 while [ $i -lt "$reps" ]; do
@@ -193,6 +204,14 @@ while [ $i -lt "$reps" ]; do
 		clean; timed levels-pcb-every pcb -j"$last" $levels --compile-every-level
 		# shellcheck disable=SC2086
 		clean; timed levels-compileall "$PYTHON" -m compileall -q -f -j"$last" $levels "$W/tree"
+	fi
+	if [ $has_fedora = yes ]; then
+		# shellcheck disable=SC2086 # $fedora is several words
+		clean; timed fedora-pcb "$PCB" --compileall -j"$last" $fedora "$W/tree"
+		# shellcheck disable=SC2086
+		clean; timed fedora-compileall-j1 "$PYTHON" -m compileall $fedora "$W/tree"
+		# shellcheck disable=SC2086
+		clean; timed "fedora-compileall-j$last" "$PYTHON" -m compileall -j"$last" $fedora "$W/tree"
 	fi
 	if [ $has_cache = yes ]; then
 		[ -d "$W/cache" ] && mv "$W/cache" "$W/trash/cache.$i"
@@ -256,7 +275,8 @@ brows = ["pcb-%s-j%d" % (short[b], last) for b in backends.split()]
 rows = (["pcb-j%d" % j for j in jobs] + ["pcb-repro-j%d" % last] + brows +
         ["compileall-j%d" % last, "compileall-i", "py_compile", "floor", "floor-par",
          "noop-pcb", "noop-compileall", "levels-pcb", "levels-pcb-every",
-         "levels-compileall", "cache-cold-j%d" % last, "cache-warm-j%d" % last])
+         "levels-compileall", "cache-cold-j%d" % last, "cache-warm-j%d" % last,
+         "fedora-pcb", "fedora-compileall-j1", "fedora-compileall-j%d" % last])
 m = {}
 for name in rows:
     r = med(name)
@@ -316,6 +336,14 @@ if "levels-pcb" in m:
               m["levels-compileall"] / m["levels-pcb"], m["levels-pcb-every"] / m["levels-pcb"]))
 else:
     print("-o 0 -o 1: not measured (this build has no --compile-every-level)")
+if "fedora-pcb" in m:
+    f = m["fedora-pcb"]
+    print("Fedora's brp flags (--compileall), -j%d: pcb %.2f s, compileall -j1 %.2f s, compileall -j%d %.2f s: "
+          "compileall -j1 / pcb %.2f, compileall -j%d / pcb %.2f" % (
+              last, f, m["fedora-compileall-j1"], last, m["fedora-compileall-j%d" % last],
+              m["fedora-compileall-j1"] / f, last, m["fedora-compileall-j%d" % last] / f))
+else:
+    print("Fedora's brp flags: not measured (this build has no --compileall)")
 if not base:
     sys.exit(0)
 a, b = med("one-pcb")[0], med("one-py_compile")[0]

@@ -746,6 +746,189 @@ START_TEST(test_collect_missing_dir)
 }
 END_TEST
 
+START_TEST(test_compileall_options)
+{
+	struct pcb_options opt;
+	char *cause = NULL;
+
+	/* Every option of compileall's, in its spellings ("-r 2" as one
+	 * argument is " 2" to getopt, which int() takes). */
+	ck_assert_int_eq(parse(&opt, &cause, "--compileall", "-qq", "-l",
+			     "-r 2", "-f", "-b", "-e", "lim", "-i", "lst", "-j",
+			     "3", "-o 2", "-o", "1", "--hardlink-dupes", "-d",
+			     "dd", "-x", "z", "--invalidation-mode",
+			     "unchecked-hash", "d"),
+	    PCB_CLI_RUN);
+	ck_assert_ptr_null(cause);
+	ck_assert_int_eq(opt.dialect, PCB_DIALECT_COMPILEALL);
+	ck_assert_int_eq(opt.quiet, 2);
+	ck_assert_int_eq(opt.maxlevels, 2); /* -r wins over -l */
+	ck_assert_int_eq(opt.fresh, PCB_FRESH_NONE);
+	ck_assert_int_eq(opt.legacy, 1);
+	ck_assert_str_eq(opt.limit_sl_dest, "lim");
+	ck_assert_str_eq(opt.flist, "lst");
+	ck_assert_uint_eq(opt.jobs, 3);
+	ck_assert_uint_eq(opt.nlevels, 2);
+	ck_assert_int_eq(opt.levels[0], 1);
+	ck_assert_int_eq(opt.levels[1], 2);
+	ck_assert_int_eq(opt.hardlink_dupes, 1);
+	ck_assert_str_eq(opt.ddir, "dd");
+	ck_assert_ptr_nonnull(opt.exclude);
+	ck_assert_int_eq(opt.mode, PCB_MODE_UNCHECKED_HASH);
+	ck_assert_uint_eq(opt.ninputs, 1);
+	pcb_cli_fini(&opt);
+
+	/* The defaults: its own up-to-date check, every level deep, no
+	 * progress line beside its Listing lines; -l alone; -e "" is none. */
+	ck_assert_int_eq(parse(&opt, &cause, "--compileall", "-e", "", "d"),
+	    PCB_CLI_RUN);
+	ck_assert_int_eq(opt.fresh, PCB_FRESH_COMPILEALL);
+	ck_assert_int_eq(opt.maxlevels, 1000);
+	ck_assert_int_eq(opt.quiet, 0);
+	ck_assert_int_eq(opt.progress, PCB_PROGRESS_NEVER);
+	ck_assert_ptr_null(opt.limit_sl_dest);
+	ck_assert_int_eq(opt.legacy, 0);
+	ck_assert_int_eq(parse(&opt, &cause, "--compileall", "-l", "d"),
+	    PCB_CLI_RUN);
+	ck_assert_int_eq(opt.maxlevels, 0);
+
+	/* No FILE|DIR: compile_path(), which ignores -r, -o, -d, -x, -e. */
+	ck_assert_int_eq(parse(&opt, &cause, "--compileall", "-r", "5", "-o",
+			     "2", "-d", "x", "-x", "y", "-e", "z", "-q"),
+	    PCB_CLI_RUN);
+	ck_assert_uint_eq(opt.ninputs, 0);
+	ck_assert_int_eq(opt.maxlevels, 0);
+	ck_assert_uint_eq(opt.nlevels, 1);
+	ck_assert_int_eq(opt.levels[0], -1);
+	ck_assert_ptr_null(opt.ddir);
+	ck_assert_ptr_null(opt.exclude);
+	ck_assert_ptr_null(opt.limit_sl_dest);
+	ck_assert_int_eq(opt.quiet, 1);
+	ck_assert_ptr_null(cause);
+}
+END_TEST
+
+START_TEST(test_compileall_refused)
+{
+	struct pcb_options opt;
+	char *cause = NULL;
+
+	/* The own dialect's letters are not compileall's; --compileall
+	 * counts only first. */
+	ck_assert_int_eq(parse(&opt, &cause, "--compileall", "-u", "d"),
+	    PCB_CLI_USAGE_ERROR);
+	ck_assert_str_eq(cause, "unknown option '-u'");
+	ck_assert_int_eq(parse(&opt, &cause, "--compileall", "-v", "d"),
+	    PCB_CLI_USAGE_ERROR);
+	ck_assert_int_eq(parse(&opt, &cause, "d", "--compileall"),
+	    PCB_CLI_USAGE_ERROR);
+	ck_assert_int_eq(parse(&opt, &cause, "--compileall", "-r", "x", "d"),
+	    PCB_CLI_USAGE_ERROR);
+	ck_assert_str_eq(cause, "invalid recursion level 'x' (a whole number)");
+	ck_assert_int_eq(parse(&opt, &cause, "--compileall", "-o", "1",
+			     "--hardlink-dupes", "d"),
+	    PCB_CLI_USAGE_ERROR);
+	ck_assert_int_eq(parse(&opt, &cause, "--compileall", "-h"),
+	    PCB_CLI_HELP);
+	ck_assert_int_eq(parse(&opt, &cause, "--compileall", "--version"),
+	    PCB_CLI_VERSION);
+	free(cause);
+}
+END_TEST
+
+START_TEST(test_collect_compileall)
+{
+	struct pcb_options opt;
+	struct pcb_inputs in = { 0 };
+	char *cause = NULL;
+
+	/* A regular file is compiled if it is named *.py; anything else is
+	 * walked ("Can't list" if it is no directory), and each directory
+	 * listed is a note before the files found in it. */
+	ck_assert_int_eq(collect(&opt, &in, &cause, "--compileall", "-r", "1",
+			     "a.py", "d/notes.txt", "d", "gone"),
+	    0);
+	expect_list(&in.paths,
+	    LIST("a.py", "d/.hidden/h.py", "d/A.py", "d/b.py", "d/sub/c.py"));
+	expect_list(&in.notes,
+	    LIST("Listing 'd'...", "Listing 'd/.hidden'...",
+		"Listing 'd/sub'...", "Listing 'gone'...",
+		"Can't list 'gone'"));
+	ck_assert_uint_eq(in.note_at[0], 1);
+	ck_assert_uint_eq(in.note_at[1], 1);
+	ck_assert_uint_eq(in.note_at[2], 4);
+	ck_assert_uint_eq(in.note_at[3], 5);
+	ck_assert_uint_eq(in.note_at[4], 5);
+	pcb_inputs_fini(&in);
+	pcb_cli_fini(&opt);
+
+	/* -q drops the Listing notes, -qq every note. */
+	ck_assert_int_eq(collect(&opt, &in, &cause, "--compileall", "-q", "d",
+			     "gone"),
+	    0);
+	expect_list(&in.notes, LIST("Can't list 'gone'"));
+	pcb_inputs_fini(&in);
+	ck_assert_int_eq(collect(&opt, &in, &cause, "--compileall", "-qq", "d",
+			     "gone"),
+	    0);
+	ck_assert_uint_eq(in.notes.len, 0);
+	pcb_inputs_fini(&in);
+	ck_assert_ptr_null(cause);
+}
+END_TEST
+
+START_TEST(test_collect_compileall_list)
+{
+	struct pcb_options opt;
+	struct pcb_inputs in = { 0 };
+	char *cause = NULL;
+	FILE *f = fopen("lst", "w");
+
+	/* -i: each line stripped, taken after the arguments, as a FILE or
+	 * a DIR; an empty line is a directory that cannot be listed. */
+	ck_assert_ptr_nonnull(f);
+	fputs("  d/sub \r\n\nb.py", f);
+	fclose(f);
+	ck_assert_int_eq(collect(&opt, &in, &cause, "--compileall", "-q", "-i",
+			     "lst", "a.py"),
+	    0);
+	expect_list(&in.paths, LIST("a.py", "d/sub/c.py", "b.py"));
+	expect_list(&in.notes, LIST("Can't list ''"));
+	pcb_inputs_fini(&in);
+	ck_assert_ptr_null(cause);
+
+	/* A list that cannot be read: compileall's words, nothing taken. */
+	ck_assert_int_eq(collect(&opt, &in, &cause, "--compileall", "-i",
+			     "nolist", "a.py"),
+	    -ENOENT);
+	ck_assert_str_eq(cause, "Error reading file list nolist");
+	ck_assert_uint_eq(in.paths.len, 0);
+	pcb_inputs_fini(&in);
+	free(cause);
+}
+END_TEST
+
+START_TEST(test_collect_compileall_limit)
+{
+	struct pcb_options opt;
+	struct pcb_inputs in = { 0 };
+	char *cause = NULL;
+
+	/* -e d: a symlink to a file below d is kept, one elsewhere (or
+	 * dangling) dropped; a file that is no symlink is always kept. */
+	ck_assert_int_eq(symlink("d/b.py", "in.py"), 0);
+	ck_assert_int_eq(symlink("a.py", "out.py"), 0);
+	ck_assert_int_eq(symlink("nowhere.py", "dangling.py"), 0);
+	ck_assert_int_eq(collect(&opt, &in, &cause, "--compileall", "-e", "d",
+			     "in.py", "out.py", "dangling.py", "b.py"),
+	    0);
+	expect_list(&in.paths, LIST("in.py", "b.py"));
+	pcb_inputs_fini(&in);
+	pcb_cli_fini(&opt);
+	ck_assert_ptr_null(cause);
+}
+END_TEST
+
 Suite *
 cli_suite(void)
 {
@@ -776,6 +959,11 @@ cli_suite(void)
 	tcase_add_test(limits, test_collect_stdin_nul);
 	tcase_add_test(limits, test_collect_stdin_unreadable);
 	tcase_add_test(limits, test_collect_missing_dir);
+	tcase_add_test(core, test_compileall_options);
+	tcase_add_test(core, test_compileall_refused);
+	tcase_add_test(core, test_collect_compileall);
+	tcase_add_test(core, test_collect_compileall_list);
+	tcase_add_test(core, test_collect_compileall_limit);
 	suite_add_tcase(s, limits);
 	return s;
 }

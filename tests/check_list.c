@@ -98,6 +98,30 @@ START_TEST(test_crlf_kept)
 }
 END_TEST
 
+START_TEST(test_lines_compileall)
+{
+	struct pcb_list l = { 0 };
+	static const char buf[] = " a.py \r\n\tb c\r\rd\n\n  \ne";
+
+	/* compileall -i: universal newlines, each line stripped, empty ones
+	 * kept, no separator needed at the end. */
+	ck_assert_int_eq(pcb_list_parse_lines(&l, buf, sizeof buf - 1), 0);
+	ck_assert_uint_eq(l.len, 7);
+	ck_assert_str_eq(l.items[0], "a.py");
+	ck_assert_str_eq(l.items[1], "b c");
+	ck_assert_str_eq(l.items[2], "");
+	ck_assert_str_eq(l.items[3], "d");
+	ck_assert_str_eq(l.items[4], "");
+	ck_assert_str_eq(l.items[5], "");
+	ck_assert_str_eq(l.items[6], "e");
+	pcb_list_fini(&l);
+	ck_assert_int_eq(pcb_list_parse_lines(&l, "", 0), 0);
+	ck_assert_uint_eq(l.len, 0);
+	ck_assert_int_eq(pcb_list_parse_lines(&l, "a\0b\n", 4), -EILSEQ);
+	pcb_list_fini(&l);
+}
+END_TEST
+
 START_TEST(test_many)
 {
 	struct pcb_list l = { 0 };
@@ -127,6 +151,7 @@ list_suite(void)
 	tcase_add_test(limits, test_crlf_kept);
 	tcase_add_test(limits, test_embedded_nul);
 	tcase_add_test(limits, test_many);
+	tcase_add_test(core, test_lines_compileall);
 	suite_add_tcase(s, core);
 	suite_add_tcase(s, limits);
 	return s;

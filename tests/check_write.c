@@ -51,29 +51,38 @@ entries(const char *path)
 
 START_TEST(test_check_target)
 {
+	const char *class = NULL;
 	char *cause = NULL;
 
-	ck_assert_int_eq(pcb_write_check_target("missing.pyc", &cause), 0);
+	ck_assert_int_eq(pcb_write_check_target("missing.pyc", &cause, &class),
+	    0);
 	ck_assert_ptr_null(cause);
+	ck_assert_ptr_null(class);
 	ck_assert_int_eq(symlink("elsewhere", "link.pyc"), 0);
-	ck_assert_int_eq(pcb_write_check_target("link.pyc", &cause), -EEXIST);
+	ck_assert_int_eq(pcb_write_check_target("link.pyc", &cause, &class),
+	    -EEXIST);
 	ck_assert_str_eq(cause,
 	    "link.pyc is a symlink and will be changed into a "
 	    "regular file if import writes a byte-compiled file to it");
+	ck_assert_str_eq(class, "FileExistsError");
 	/* A cause already there is replaced, not leaked. */
 	ck_assert_int_eq(mkdir("dir.pyc", 0777), 0);
-	ck_assert_int_eq(pcb_write_check_target("dir.pyc", &cause), -EEXIST);
+	ck_assert_int_eq(pcb_write_check_target("dir.pyc", &cause, &class),
+	    -EINVAL);
 	ck_assert_str_eq(cause,
 	    "dir.pyc is a non-regular file and will be changed "
 	    "into a regular one if import writes a byte-compiled file to it");
+	ck_assert_str_eq(class, "ValueError");
 	free(cause);
 	cause = NULL;
 	ck_assert_int_eq(mkfifo("fifo.pyc", 0666), 0);
-	ck_assert_int_eq(pcb_write_check_target("fifo.pyc", &cause), -EEXIST);
+	ck_assert_int_eq(pcb_write_check_target("fifo.pyc", &cause, NULL),
+	    -EINVAL);
 	ck_assert_ptr_nonnull(cause);
 	free(cause);
 	/* The errno alone. */
-	ck_assert_int_eq(pcb_write_check_target("fifo.pyc", NULL), -EEXIST);
+	ck_assert_int_eq(pcb_write_check_target("fifo.pyc", NULL, NULL),
+	    -EINVAL);
 }
 END_TEST
 

@@ -2,7 +2,8 @@
 # e2e-recipes.sh: the recipes of doc/recipes.md, each run as written on a
 # scratch tree: Debian postinst (a dpkg -L list on stdin), Fedora brp
 # (-s BUILDROOT -p / -o 0 -o 1 --hardlink-dupes, checked against compileall
-# with the same flags), CI venv warm-up (--incremental).
+# with the same flags, and the same through --compileall), CI venv warm-up
+# (--incremental).
 . "$PCB_TESTDIR/lib.sh"
 unset SOURCE_DATE_EPOCH PYTHONOPTIMIZE PYTHONPYCACHEPREFIX || true
 cd "$W"
@@ -70,6 +71,28 @@ check "fedora: some levels hard-linked ($linked files)" [ "$linked" -gt 0 ]
 got=$("$PYTHON" -c 'import marshal, sys; print(marshal.loads(open(sys.argv[1], "rb").read()[16:]).co_filename)' \
     br.b/usr/lib/python3/dist-packages/demo/sub/__pycache__/more.*[0-9].pyc)
 check "fedora: stored name is the installed path ($got)" [ "$got" = /usr/lib/python3/dist-packages/demo/sub/more.py ]
+
+# --- Fedora brp, as a drop-in for compileall --------------------------------
+mkpkg dropin.a
+printf 'x = (\n' >dropin.a/usr/lib/python3/dist-packages/demo/broken.py
+cp -a dropin.a dropin.b
+set +e
+BUILDROOT=$W/dropin.a
+"$PYTHON" -m compileall -q -o 0 -o 1 -s "$BUILDROOT" -p / --hardlink-dupes \
+    --invalidation-mode=unchecked-hash "$BUILDROOT/usr/lib/python3/dist-packages" >dropin.out.a 2>&1
+rc_a=$?
+BUILDROOT=$W/dropin.b
+# The recipe, as in doc/recipes.md.
+"$PCB" --compileall -q -o 0 -o 1 -s "$BUILDROOT" -p / --hardlink-dupes \
+    --invalidation-mode=unchecked-hash "$BUILDROOT/usr/lib/python3/dist-packages" >dropin.out.b 2>&1
+rc_b=$?
+set -e
+check "fedora drop-in: exit $rc_b, compileall $rc_a" [ "$rc_a$rc_b" = 11 ]
+sed -i "s|$W/dropin.a|BUILDROOT|g" dropin.out.a
+sed -i "s|$W/dropin.b|BUILDROOT|g" dropin.out.b
+check "fedora drop-in: compileall's output ($(wc -l <dropin.out.a) lines)" cmp -s dropin.out.a dropin.out.b
+check "fedora drop-in: .pyc files identical to compileall's" sh -c '"$PYTHON" "$PCB_TESTDIR/compare.py" dropin.a dropin.b >/dev/null'
+check "fedora drop-in: the same hard-link groups" sh -c '"$PYTHON" "$PCB_TESTDIR/compare.py" --links dropin.a dropin.b >/dev/null'
 
 # --- CI venv warm-up ----------------------------------------------------------
 mkpkg venv

@@ -6,16 +6,23 @@
 #include <config.h>
 
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <uv.h>
 
 #include "backend/backend.h"
+#include "backend/child.h"
 #include "backend/interp.h"
 #include "backend/ops.h"
 #include "os/error.h"
 #include "os/fds.h"
+#include "pyc/source.h"
 
 struct pcb_backend {
 	const struct pcb_backend_ops *ops;
@@ -219,5 +226,47 @@ pcb_backend_probe(const char *argv0, struct pcb_runtime *rt, char **cause)
 	if ((ret = pcb_interp_runtime_init(argv0, rt, cause)) < 0)
 		return ret;
 	pcb_interp_runtime_fini();
+	return 0;
+}
+
+int
+pcb_backend_sys_path(char **buf, size_t *len, char **cause)
+{
+	char exe[PATH_MAX];
+	size_t size = sizeof exe;
+	int fds[2], status, ret;
+	pid_t pid;
+
+	if ((ret = uv_exepath(exe, &size)) < 0)
+		return pcb_error_set(cause, ret, "cannot find this program: %s",
+		    uv_strerror(ret));
+	if (pipe2(fds, O_CLOEXEC) < 0)
+		return pcb_error_set(cause, -errno, "pipe: %s",
+		    strerror(errno));
+	/* Single-threaded still: a fork then exec is safe. */
+	if ((pid = fork()) == 0) {
+		char *args[] = { exe, (char *)PCB_SYS_PATH_ARG, NULL };
+
+		dup2(fds[1], STDOUT_FILENO);
+		execv(exe, args);
+		_exit(127);
+	}
+	ret = pid < 0 ? -errno : 0;
+	close(fds[1]);
+	if (ret == 0)
+		ret = pcb_source_read_fd(fds[0], 4096, buf, len);
+	close(fds[0]);
+	if (pid < 0)
+		return pcb_error_set(cause, ret, "fork: %s", strerror(-ret));
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	if (ret == 0 && !(WIFEXITED(status) && WEXITSTATUS(status) == 0))
+		ret = -EIO;
+	if (ret < 0) {
+		free(*buf);
+		*buf = NULL;
+		return pcb_error_set(cause, ret,
+		    "cannot read the linked Python's sys.path");
+	}
 	return 0;
 }

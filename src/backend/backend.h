@@ -128,4 +128,13 @@ int pcb_backend_identity(char **out);
  */
 int pcb_backend_probe(const char *argv0, struct pcb_runtime *rt, char **cause);
 
+/*
+ * The linked Python's sys.path as "python3 -m compileall" sees it, but for
+ * the current directory, which -m puts first (the caller's to add): this
+ * program run again in a hidden mode (child.h).  *buf holds the entries,
+ * each followed by a NUL byte (owned by the caller).  Main thread, before
+ * the engine starts.  Returns 0 or a negative errno with *cause.
+ */
+int pcb_backend_sys_path(char **buf, size_t *len, char **cause);
+
 #endif

@@ -122,3 +122,9 @@ out_runtime:
 	pcb_wire_buf_fini(&b);
 	return ret;
 }
+
+int
+pcb_child_sys_path(const char *argv0, char **cause)
+{
+	return pcb_interp_sys_path(argv0, STDOUT_FILENO, cause);
+}

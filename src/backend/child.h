@@ -12,6 +12,18 @@
 /* The hidden argument that selects child mode. */
 #define PCB_CHILD_ARG "--backend-worker"
 
+/*
+ * The hidden argument that makes this program print the linked Python's
+ * sys.path (pcb_backend_sys_path), then exit.
+ */
+#define PCB_SYS_PATH_ARG "--print-sys-path"
+
+/*
+ * Runs that mode: sys.path on standard output, NUL after each entry.
+ * Returns 0 or a negative errno with *cause.
+ */
+int pcb_child_sys_path(const char *argv0, char **cause);
+
 /* The descriptor of the socket to the parent. */
 #define PCB_CHILD_FD 3
 

@@ -21,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "backend/interp.h"
 #include "os/error.h"
@@ -247,6 +248,62 @@ pcb_interp_runtime_init(const char *argv0, struct pcb_runtime *rt, char **cause)
 err_config:
 	PyConfig_Clear(&config);
 	return ret;
+}
+
+/* Writes all n bytes at p to fd.  Returns 0 or -errno. */
+static int
+write_all(int fd, const char *p, size_t n)
+{
+	while (n > 0) {
+		ssize_t w = write(fd, p, n);
+
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w < 0)
+			return -errno;
+		p += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
+int
+pcb_interp_sys_path(const char *argv0, int fd, char **cause)
+{
+	PyObject *path, *b;
+	PyConfig config;
+	PyStatus st;
+	int ret = 0;
+
+	PyConfig_InitPythonConfig(&config);
+	config.parse_argv = 0;
+	config.install_signal_handlers = 0;
+	st = PyConfig_SetBytesString(&config, &config.program_name, argv0);
+	if (!status_failed(st, "program name", cause))
+		st = Py_InitializeFromConfig(&config);
+	PyConfig_Clear(&config);
+	if (status_failed(st, "cannot start Python", cause))
+		return -EIO;
+	path = PySys_GetObject("path"); /* borrowed */
+	for (Py_ssize_t i = 0; path != NULL && PyList_Check(path) && ret == 0 &&
+	     i < PyList_GET_SIZE(path);
+	     i++) {
+		PyObject *item = PyList_GET_ITEM(path, i);
+
+		if (!PyUnicode_Check(item) ||
+		    (b = PyUnicode_EncodeFSDefault(item)) == NULL) {
+			PyErr_Clear();
+			continue;
+		}
+		ret = write_all(fd, PyBytes_AS_STRING(b),
+		    (size_t)PyBytes_GET_SIZE(b) + 1);
+		Py_DECREF(b);
+	}
+	Py_FinalizeEx();
+	if (ret < 0)
+		return pcb_error_set(cause, ret, "cannot write sys.path: %s",
+		    strerror(-ret));
+	return 0;
 }
 
 void

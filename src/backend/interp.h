@@ -28,6 +28,15 @@ int pcb_interp_runtime_init(const char *argv0, struct pcb_runtime *rt,
 /* Ends the runtime.  Main thread, after every interpreter is freed. */
 void pcb_interp_runtime_fini(void);
 
+/*
+ * Starts Python as the python3 command would start for "-m compileall"
+ * (environment, site), writes each entry of its sys.path to fd, each
+ * followed by a NUL byte, and finalises it.  For a process of its own
+ * (child.h), never one that runs the engine.  Returns 0 or a negative errno
+ * with *cause.
+ */
+int pcb_interp_sys_path(const char *argv0, int fd, char **cause);
+
 /* Whether this build has own-GIL subinterpreters (PEP 684, 3.12+). */
 int pcb_interp_own_gil(void);
 

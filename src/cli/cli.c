@@ -12,6 +12,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
+#include <limits.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,6 +22,7 @@
 #include "backend/backend.h"
 #include "cli/cli.h"
 #include "cli/exclude.h"
+#include "cli/walk.h"
 #include "os/error.h"
 
 /* What parsing keeps besides struct pcb_options until the options are read. */
@@ -29,12 +31,17 @@ struct parse_state {
 	int seen[PCB_MAX_LEVELS + 1]; /* -o levels given, at level + 1 */
 	size_t nopt;                  /* -o options given, repeats counted */
 	const char *rx;               /* the last -x */
+	int no_recursion;             /* compileall -l */
+	int recursion;                /* compileall -r N, if recursion_given */
+	int recursion_given;
+	int force; /* compileall -f */
 };
 
 /*
- * What an option does with its value.  A flag sets an int field to 1; a text
- * points a const char * field at its value (in argv); a value is read into
- * its field by the row's parser; an action ends parsing at once.
+ * What an option does with its value.  A flag sets an int field to 1, or
+ * calls its row's parser (with no value) if it has one; a text points a
+ * const char * field at its value (in argv); a value is read into its
+ * field by the row's parser; an action ends parsing at once.
  */
 enum cli_kind {
 	CLI_FLAG,
@@ -70,6 +77,10 @@ static int parse_progress(struct parse_state *, const char *, void *);
 static int parse_backend(struct parse_state *, const char *, void *);
 static int parse_seconds(struct parse_state *, const char *, void *);
 static int keep_exclude(struct parse_state *, const char *, void *);
+static int parse_recursion(struct parse_state *, const char *, void *);
+static int set_no_recursion(struct parse_state *, const char *, void *);
+static int set_force(struct parse_state *, const char *, void *);
+static int count_quiet(struct parse_state *, const char *, void *);
 
 #define FIELD(f) offsetof(struct pcb_options, f)
 
@@ -114,9 +125,70 @@ static const struct cli_option options[] = {
 	{ NULL, 'x', CLI_VALUE, FIELD(exclude), keep_exclude },
 };
 
-#define NOPTIONS (sizeof options / sizeof options[0])
+/*
+ * compileall's own options (Lib/compileall.py's main), then the long ones
+ * of ours that do not clash with them.
+ */
+static const struct cli_option compileall_options[] = {
+	{ NULL, 'l', CLI_FLAG, 0, set_no_recursion },
+	{ NULL, 'r', CLI_VALUE, 0, parse_recursion, "recursion level",
+	    "a whole number" },
+	{ NULL, 'f', CLI_FLAG, 0, set_force },
+	{ NULL, 'q', CLI_FLAG, FIELD(quiet), count_quiet },
+	{ NULL, 'b', CLI_FLAG, FIELD(legacy) },
+	{ NULL, 'd', CLI_TEXT, FIELD(ddir) },
+	{ NULL, 's', CLI_TEXT, FIELD(stripdir) },
+	{ NULL, 'p', CLI_TEXT, FIELD(prependdir) },
+	{ NULL, 'x', CLI_VALUE, FIELD(exclude), keep_exclude },
+	{ NULL, 'i', CLI_TEXT, FIELD(flist) },
+	{ "workers", 'j', CLI_VALUE, FIELD(jobs), parse_jobs,
+	    "number of workers", "0 to 1024" },
+	{ "invalidation-mode", 0, CLI_VALUE, FIELD(mode), parse_mode,
+	    "invalidation mode", "checked-hash, timestamp or unchecked-hash" },
+	{ NULL, 'o', CLI_VALUE, FIELD(levels), parse_level,
+	    "optimization level", "-1, 0, 1 or 2" },
+	{ NULL, 'e', CLI_TEXT, FIELD(limit_sl_dest) },
+	{ "hardlink-dupes", 0, CLI_FLAG, FIELD(hardlink_dupes) },
+	{ "help", 'h', CLI_ACTION, .action = PCB_CLI_HELP },
+	{ "version", 0, CLI_ACTION, .action = PCB_CLI_VERSION },
+	{ "fail-fast", 0, CLI_FLAG, FIELD(fail_fast) },
+	{ "reproducible", 0, CLI_FLAG, FIELD(reproducible) },
+	{ "compile-every-level", 0, CLI_FLAG, FIELD(compile_every_level) },
+	{ "cache", 0, CLI_TEXT, FIELD(cache_dir) },
+	{ "cache-read-only", 0, CLI_FLAG, FIELD(cache_read_only) },
+	{ "cache-max-size", 0, CLI_VALUE, FIELD(cache_max_size), parse_size,
+	    "cache size", "bytes, or a number with K, M or G" },
+	{ "report", 0, CLI_TEXT, FIELD(report_path) },
+	{ "progress", 0, CLI_VALUE, FIELD(progress), parse_progress, "progress",
+	    "auto, always or never" },
+	{ "backend", 0, CLI_VALUE, FIELD(backend), parse_backend, "backend",
+	    "auto, subinterpreters or processes" },
+	{ "timeout", 0, CLI_VALUE, FIELD(timeout), parse_seconds, "timeout",
+	    "seconds, more than 0" },
+};
+
+/* A dialect's rows. */
+struct cli_table {
+	const struct cli_option *rows;
+	size_t n;
+};
+
+static const struct cli_table tables[] = {
+	[PCB_DIALECT_OWN] = { options, sizeof options / sizeof options[0] },
+	[PCB_DIALECT_COMPILEALL] = { compileall_options,
+	    sizeof compileall_options / sizeof compileall_options[0] },
+};
+
+/* The most rows a table has: getopt_long's tables are sized by it. */
+#define MAX_ROWS 40
+_Static_assert(sizeof options / sizeof options[0] <= MAX_ROWS &&
+	sizeof compileall_options / sizeof compileall_options[0] <= MAX_ROWS,
+    "MAX_ROWS holds every table");
 /* getopt_long's value for a row without a letter: above any char. */
 #define ROW_VALUE 256
+
+/* The first argument that makes the rest compileall's command line. */
+#define COMPILEALL_ARG "--compileall"
 
 void
 pcb_cli_usage(FILE *out)
@@ -170,6 +242,44 @@ pcb_cli_usage(FILE *out)
 	    out);
 }
 
+void
+pcb_cli_usage_compileall(FILE *out)
+{
+	fputs(
+	    "Usage: pycompile-batch --compileall [-h] [-l] [-r RECURSION] [-f] [-q] [-b]\n"
+	    "           [-d DESTDIR] [-s STRIPDIR] [-p PREPENDDIR] [-x REGEXP] [-i FILE]\n"
+	    "           [-j WORKERS] [--invalidation-mode MODE] [-o OPT_LEVELS]\n"
+	    "           [-e DIR] [--hardlink-dupes] [FILE|DIR ...]\n"
+	    "\"python -m compileall\"'s command line and output, compiled in parallel.\n"
+	    "Without FILE|DIR, compiles the linked Python's sys.path, not recursing.\n"
+	    "\n"
+	    "  -l                       don't recurse into subdirectories\n"
+	    "  -r RECURSION             the maximum recursion level (over -l)\n"
+	    "  -f                       compile even where the .pyc is up to date\n"
+	    "  -q                       print only errors; -qq: nothing\n"
+	    "  -b                       legacy FILE.pyc beside each source\n"
+	    "  -d DESTDIR               directory stored in the code in place of the\n"
+	    "                           argument's (not with -s or -p)\n"
+	    "  -s STRIPDIR              strip STRIPDIR from the stored path\n"
+	    "  -p PREPENDDIR            prepend PREPENDDIR to the stored path\n"
+	    "  -x REGEXP                skip paths REGEXP matches (Python re syntax, PCRE2)\n"
+	    "  -i FILE                  add the files and directories listed in FILE\n"
+	    "                           (\"-\": standard input)\n"
+	    "  -j, --workers=N          N workers (0: one per online CPU; default 0)\n"
+	    "      --invalidation-mode=MODE\n"
+	    "                           checked-hash, timestamp or unchecked-hash\n"
+	    "  -o LEVEL                 optimization level, -1 to 2; repeatable\n"
+	    "  -e DIR                   skip symlinks pointing outside DIR\n"
+	    "      --hardlink-dupes     hard-link identical .pyc files of several -o\n"
+	    "  -h, --help               show this help and exit\n"
+	    "Also: --cache=DIR, --cache-read-only, --cache-max-size=SIZE, --reproducible,\n"
+	    "--compile-every-level, --report=FILE, --progress=WHEN, --backend=KIND,\n"
+	    "--timeout=SECONDS, --fail-fast, --version (see pycompile-batch --help).\n"
+	    "\n"
+	    "Exit status: 0 all files compiled, 1 some file failed, 2 usage error.\n",
+	    out);
+}
+
 /* A value among names: its index, or -EINVAL. */
 static int
 pick(const char *s, const char *const *names)
@@ -180,7 +290,11 @@ pick(const char *s, const char *const *names)
 	return -EINVAL;
 }
 
-/* A whole decimal number within [lo, hi].  Returns 0 or -EINVAL. */
+/*
+ * A whole decimal number within [lo, hi], with white space around it as
+ * Python's int() takes it ("-o 1" given as one argument is " 1").  Returns
+ * 0 or -EINVAL.
+ */
 static int
 parse_int(const char *s, long lo, long hi, long *out)
 {
@@ -189,9 +303,46 @@ parse_int(const char *s, long lo, long hi, long *out)
 
 	errno = 0;
 	v = strtol(s, &end, 10);
+	while (end != s && isspace((unsigned char)*end))
+		end++;
 	if (errno != 0 || end == s || *end != '\0' || v < lo || v > hi)
 		return -EINVAL;
 	*out = v;
+	return 0;
+}
+
+/* compileall -r: any int; 0 or less walks no subdirectory. */
+static int
+parse_recursion(struct parse_state *st, const char *arg, void *field)
+{
+	long v;
+
+	if (parse_int(arg, INT_MIN, INT_MAX, &v) < 0)
+		return -EINVAL;
+	st->recursion = (int)v;
+	st->recursion_given = 1;
+	return 0;
+}
+
+static int
+set_no_recursion(struct parse_state *st, const char *arg, void *field)
+{
+	st->no_recursion = 1;
+	return 0;
+}
+
+static int
+set_force(struct parse_state *st, const char *arg, void *field)
+{
+	st->force = 1;
+	return 0;
+}
+
+/* compileall -q counts: -q errors only, -qq nothing. */
+static int
+count_quiet(struct parse_state *st, const char *arg, void *field)
+{
+	(*(int *)field)++;
 	return 0;
 }
 
@@ -314,15 +465,15 @@ parse_size(struct parse_state *st, const char *arg, void *field)
 	return 0;
 }
 
-/* getopt_long's tables from the options table. */
+/* getopt_long's tables from a dialect's table. */
 static void
-getopt_tables(struct option *longs, char *shorts)
+getopt_tables(const struct cli_table *t, struct option *longs, char *shorts)
 {
 	size_t n = 0;
 
 	*shorts++ = ':'; /* a missing value is ':', not '?' */
-	for (size_t i = 0; i < NOPTIONS; i++) {
-		const struct cli_option *o = &options[i];
+	for (size_t i = 0; i < t->n; i++) {
+		const struct cli_option *o = &t->rows[i];
 		int val = o->letter ? o->letter : ROW_VALUE + (int)i;
 		int takes_value = o->kind == CLI_TEXT || o->kind == CLI_VALUE;
 
@@ -342,13 +493,13 @@ getopt_tables(struct option *longs, char *shorts)
 
 /* The row getopt_long's value c stands for, or NULL. */
 static const struct cli_option *
-find_option(int c)
+find_option(const struct cli_table *t, int c)
 {
-	if (c >= ROW_VALUE && (size_t)(c - ROW_VALUE) < NOPTIONS)
-		return &options[c - ROW_VALUE];
-	for (size_t i = 0; c != 0 && i < NOPTIONS; i++)
-		if (options[i].letter == c)
-			return &options[i];
+	if (c >= ROW_VALUE && (size_t)(c - ROW_VALUE) < t->n)
+		return &t->rows[c - ROW_VALUE];
+	for (size_t i = 0; c != 0 && i < t->n; i++)
+		if (t->rows[i].letter == c)
+			return &t->rows[i];
 	return NULL;
 }
 
@@ -358,7 +509,7 @@ apply(const struct cli_option *o, struct parse_state *st, const char *arg)
 {
 	void *field = (char *)st->opt + o->offset;
 
-	if (o->kind == CLI_FLAG)
+	if (o->kind == CLI_FLAG && o->parse == NULL)
 		*(int *)field = 1;
 	else if (o->kind == CLI_TEXT)
 		*(const char **)field = arg;
@@ -369,14 +520,15 @@ apply(const struct cli_option *o, struct parse_state *st, const char *arg)
 
 /* Reads every option into st; stops at the first error or action. */
 static enum pcb_cli_action
-read_options(int argc, char **argv, struct parse_state *st, char **cause)
+read_options(const struct cli_table *t, int argc, char **argv,
+    struct parse_state *st, char **cause)
 {
-	struct option longs[NOPTIONS + 1];
-	char shorts[2 * NOPTIONS + 2];
+	struct option longs[MAX_ROWS + 1];
+	char shorts[2 * MAX_ROWS + 2];
 	const struct cli_option *o;
 	int c;
 
-	getopt_tables(longs, shorts);
+	getopt_tables(t, longs, shorts);
 	opterr = 0;
 	optind = 0; /* a full restart: the parse may not be the first */
 	while ((c = getopt_long(argc, argv, shorts, longs, NULL)) != -1) {
@@ -385,7 +537,7 @@ read_options(int argc, char **argv, struct parse_state *st, char **cause)
 			    "option '%s' needs a value", argv[optind - 1]);
 			return PCB_CLI_USAGE_ERROR;
 		}
-		if ((o = find_option(c)) == NULL) {
+		if ((o = find_option(t, c)) == NULL) {
 			pcb_error_set(cause, -EINVAL, "unknown option '%s'",
 			    argv[optind - 1]);
 			return PCB_CLI_USAGE_ERROR;
@@ -410,6 +562,7 @@ set_defaults(struct pcb_options *opt, char **cause)
 	memset(opt, 0, sizeof *opt);
 	opt->optimize = -1;
 	opt->mode = PCB_MODE_DEFAULT;
+	opt->maxlevels = PCB_WALK_MAXLEVELS;
 	if (env != NULL && *env != '\0' &&
 	    parse_backend(NULL, env, &opt->backend) < 0)
 		return pcb_error_set(cause, -EINVAL,
@@ -427,7 +580,7 @@ set_defaults(struct pcb_options *opt, char **cause)
  * which means none.
  */
 static void
-resolve_options(const struct parse_state *st)
+resolve_options(struct parse_state *st)
 {
 	struct pcb_options *opt = st->opt;
 
@@ -439,6 +592,33 @@ resolve_options(const struct parse_state *st)
 	opt->optimize = opt->levels[0];
 	if (opt->cache_dir != NULL && *opt->cache_dir == '\0')
 		opt->cache_dir = NULL;
+	opt->fresh = opt->incremental ? PCB_FRESH_HEADER : PCB_FRESH_NONE;
+	if (opt->dialect != PCB_DIALECT_COMPILEALL)
+		return;
+	/* compileall.main: -r over -l; -e "" is none; -f or its own check. */
+	if (st->recursion_given)
+		opt->maxlevels = st->recursion;
+	else if (st->no_recursion)
+		opt->maxlevels = 0;
+	if (opt->limit_sl_dest != NULL && *opt->limit_sl_dest == '\0')
+		opt->limit_sl_dest = NULL;
+	opt->fresh = st->force ? PCB_FRESH_NONE : PCB_FRESH_COMPILEALL;
+	/*
+	 * No FILE|DIR nor -i: compile_path(), which takes -f, -q, -b and
+	 * --invalidation-mode only: sys.path, not recursing, at level -1.
+	 */
+	if (opt->ninputs == 0 && opt->flist == NULL) {
+		opt->maxlevels = 0;
+		opt->levels[0] = opt->optimize = -1;
+		opt->nlevels = 1;
+		opt->hardlink_dupes = 0;
+		opt->ddir = opt->stripdir = opt->prependdir = NULL;
+		opt->limit_sl_dest = NULL;
+		st->rx = NULL;
+	}
+	/* Its Listing lines are on stdout: no progress line unless asked. */
+	if (opt->progress == PCB_PROGRESS_AUTO)
+		opt->progress = PCB_PROGRESS_NEVER;
 }
 
 /* Options that do not go together.  Returns 0 or -EINVAL with *cause. */
@@ -501,9 +681,17 @@ pcb_cli_parse(int argc, char **argv, struct pcb_options *opt, char **cause)
 
 	if (set_defaults(opt, cause) < 0)
 		return PCB_CLI_USAGE_ERROR;
-	if ((action = read_options(argc, argv, &st, cause)) != PCB_CLI_RUN)
+	/* "--compileall" stands where getopt looks for the program's name. */
+	if (argc > 1 && strcmp(argv[1], COMPILEALL_ARG) == 0) {
+		opt->dialect = PCB_DIALECT_COMPILEALL;
+		argc--;
+		argv++;
+	}
+	action = read_options(&tables[opt->dialect], argc, argv, &st, cause);
+	if (action != PCB_CLI_RUN)
 		return action;
-	if (optind >= argc) {
+	/* compileall without FILE|DIR compiles sys.path (main.c). */
+	if (optind >= argc && opt->dialect != PCB_DIALECT_COMPILEALL) {
 		pcb_error_set(cause, -EINVAL, "no files given (try --help)");
 		return PCB_CLI_USAGE_ERROR;
 	}

@@ -19,7 +19,9 @@ enum pcb_cli_action {
 #define PCB_MAX_AUTO_JOBS 64
 
 /*
- * Parses argv into opt, resolving defaults (-j 0 to the online CPUs, the
+ * Parses argv into opt, resolving defaults; a first argument --compileall
+ * makes the rest compileall's command line (opt->dialect), which may name
+ * no FILE.  Resolves defaults (-j 0 to the online CPUs, the
  * invalidation mode from SOURCE_DATE_EPOCH).  opt->inputs borrows argv.  On a
  * usage error *cause holds a one-line reason (owned by the caller); opt is
  * then still safe to give to pcb_cli_fini.  Resets getopt's state, so that
@@ -30,6 +32,9 @@ enum pcb_cli_action pcb_cli_parse(int argc, char **argv,
 
 /* Prints --help to out. */
 void pcb_cli_usage(FILE *out);
+
+/* Prints --compileall --help to out. */
+void pcb_cli_usage_compileall(FILE *out);
 
 /* Frees what parse allocated (the -x pattern); accepts a failed parse's. */
 void pcb_cli_fini(struct pcb_options *opt);

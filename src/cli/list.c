@@ -53,6 +53,46 @@ pcb_list_parse(struct pcb_list *list, const char *buf, size_t len, char sep)
 	return 0;
 }
 
+/* str.strip()'s ASCII whitespace (the separators are gone already). */
+static int
+is_space(char c)
+{
+	return c == ' ' || c == '\t' || c == '\v' || c == '\f' || c == '\n' ||
+	    c == '\r' || (c >= '\x1c' && c <= '\x1f');
+}
+
+int
+pcb_list_parse_lines(struct pcb_list *list, const char *buf, size_t len)
+{
+	size_t start = 0;
+
+	if (memchr(buf, '\0', len) != NULL)
+		return -EILSEQ;
+	while (start < len) {
+		size_t end = start, next, a = start, b;
+		int ret;
+
+		while (end < len && buf[end] != '\n' && buf[end] != '\r')
+			end++;
+		/* "\r\n" is one end of line. */
+		next = end;
+		if (end < len)
+			next += buf[end] == '\r' && end + 1 < len &&
+				buf[end + 1] == '\n' ?
+			    2 :
+			    1;
+		b = end;
+		while (a < b && is_space(buf[a]))
+			a++;
+		while (b > a && is_space(buf[b - 1]))
+			b--;
+		if ((ret = pcb_list_add(list, buf + a, b - a)) < 0)
+			return ret;
+		start = next;
+	}
+	return 0;
+}
+
 void
 pcb_list_fini(struct pcb_list *list)
 {

@@ -25,6 +25,14 @@ int pcb_list_add(struct pcb_list *list, const char *s, size_t n);
 int pcb_list_parse(struct pcb_list *list, const char *buf, size_t len,
     char sep);
 
+/*
+ * compileall -i's list: each line of buf (ended by "\n", "\r\n" or "\r",
+ * as Python's universal newlines end them) with leading and trailing
+ * whitespace stripped, empty ones kept ("for line in f: line.strip()").
+ * Returns 0, -ENOMEM, or -EILSEQ for a NUL byte.
+ */
+int pcb_list_parse_lines(struct pcb_list *list, const char *buf, size_t len);
+
 /* Frees every entry and the array; accepts an empty list. */
 void pcb_list_fini(struct pcb_list *list);
 

@@ -84,6 +84,19 @@ child_mode(const char *argv0)
 	return ret == -ENOTSOCK ? 2 : 1;
 }
 
+/* Prints sys.path for pcb_backend_sys_path, never for a user. */
+static int
+sys_path_mode(const char *argv0)
+{
+	char *cause = NULL;
+
+	if (pcb_child_sys_path(argv0, &cause) == 0)
+		return 0;
+	fprintf(stderr, "%s: %s\n", PACKAGE_NAME, cause ? cause : "?");
+	free(cause);
+	return 1;
+}
+
 /*
  * Closes the report and checks standard output: -v lines that could not
  * be written (a full device) fail the run.  Returns the exit status.
@@ -112,6 +125,24 @@ finish_output(struct pcb_report *rep, const struct pcb_options *opt, int status)
 }
 
 /*
+ * The arguments could not be collected.  compileall prints "Error reading
+ * file list FILE" on stdout (not with -qq) and exits 1 without compiling
+ * anything; any other failure is exit status 2, said by the caller.
+ */
+static int
+list_error(const struct pcb_options *opt, int ret, char **cause)
+{
+	if (opt->dialect != PCB_DIALECT_COMPILEALL || opt->flist == NULL ||
+	    ret == -ENOMEM)
+		return 2;
+	if (opt->quiet < 2)
+		printf("%s\n", *cause);
+	free(*cause);
+	*cause = NULL;
+	return 1;
+}
+
+/*
  * The data path: inputs -> jobs (the engine) -> report.  Returns the exit
  * status; *cause says why the run could not happen.
  */
@@ -123,17 +154,16 @@ compile_all(const struct pcb_options *opt, const char *argv0,
 	struct pcb_jobs_sink sink;
 	int ret, signo, status;
 
-	if (pcb_inputs_collect(opt, in, cause) < 0)
-		return 2;
-	/* compileall's own warnings ("Can't list", stripdir), as it words them. */
-	for (size_t i = 0; !opt->quiet && i < in->notes.len; i++)
-		fprintf(stderr, "%s\n", in->notes.items[i]);
+	if ((ret = pcb_inputs_collect(opt, in, cause)) < 0)
+		return list_error(opt, ret, cause);
 	if ((ret = pcb_report_open(&rep, opt, in->paths.items, in->paths.len)) <
 	    0) {
 		fprintf(stderr, "%s: cannot write the report %s: %s\n",
 		    PACKAGE_NAME, opt->report_path, strerror(-ret));
 		return 2;
 	}
+	/* compileall's own warnings ("Can't list", stripdir), as it words them. */
+	pcb_report_notes(&rep, in->notes.items, in->note_at, in->notes.len);
 	for (size_t i = 0; i < in->excluded.len; i++)
 		pcb_report_excluded(&rep, in->excluded.items[i]);
 	pcb_report_sink(&rep, &sink);
@@ -148,7 +178,14 @@ compile_all(const struct pcb_options *opt, const char *argv0,
 		status = 2;
 	else
 		status = signo ? 128 + signo : rep.failed > 0 ? 1 : 0;
-	return finish_output(&rep, opt, status);
+	status = finish_output(&rep, opt, status);
+	/* compileall's KeyboardInterrupt: its words, and exit status 1. */
+	if (opt->dialect == PCB_DIALECT_COMPILEALL && signo == SIGINT) {
+		if (opt->quiet < 2)
+			printf("\n[interrupted]\n");
+		status = 1;
+	}
+	return status;
 }
 
 int
@@ -162,9 +199,14 @@ main(int argc, char **argv)
 	hold_std_fds();
 	if (argc == 2 && strcmp(argv[1], PCB_CHILD_ARG) == 0)
 		return child_mode(argv[0]);
+	if (argc == 2 && strcmp(argv[1], PCB_SYS_PATH_ARG) == 0)
+		return sys_path_mode(argv[0]);
 	switch (pcb_cli_parse(argc, argv, &opt, &cause)) {
 	case PCB_CLI_HELP:
-		pcb_cli_usage(stdout);
+		if (opt.dialect == PCB_DIALECT_COMPILEALL)
+			pcb_cli_usage_compileall(stdout);
+		else
+			pcb_cli_usage(stdout);
 		return 0;
 	case PCB_CLI_VERSION:
 		return print_version(argv[0]);

@@ -1,6 +1,9 @@
 /*
  * report.c: per-file outcome, in py_compile's words.  A message is printed
  * followed by exactly one newline, as "python -m py_compile" prints it.
+ * In compileall's dialect, its own lines instead, all on stdout as it prints
+ * them: "Listing 'DIR'...", "Compiling 'PATH'...", "*** " and the message
+ * (-q: "*** Error compiling 'PATH'..." first; -qq: nothing).
  * Also: -v lines in compileall's words ("Compiling 'path'..." on stdout,
  * for each file that is compiled or fails, not for skipped ones), the
  * closing summary, the --report JSON (doc/report.md) and the --progress line
@@ -9,6 +12,7 @@
 #include <config.h>
 
 #include <errno.h>
+#include <stdint.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
@@ -33,6 +37,7 @@ pcb_report_open(struct pcb_report *rep, const struct pcb_options *opt,
 	rep->out = stdout;
 	rep->quiet = opt->quiet;
 	rep->verbose = opt->verbose;
+	rep->dialect = opt->dialect;
 	rep->cache = opt->cache_dir != NULL;
 	rep->paths = paths;
 	rep->npaths = npaths;
@@ -112,6 +117,69 @@ json_record(struct pcb_report *rep, const char *path, const char *status,
 }
 
 void
+pcb_report_notes(struct pcb_report *rep, char **notes, const size_t *note_at,
+    size_t nnotes)
+{
+	rep->notes = notes;
+	rep->note_at = note_at;
+	rep->nnotes = nnotes;
+	if (rep->dialect == PCB_DIALECT_COMPILEALL)
+		return;
+	for (size_t i = 0; !rep->quiet && i < nnotes; i++)
+		fprintf(rep->err, "%s\n", notes[i]);
+	rep->notes_done = nnotes;
+}
+
+/* compileall's dialect: the notes that came before path number index. */
+static void
+flush_notes(struct pcb_report *rep, size_t index)
+{
+	for (; rep->notes_done < rep->nnotes &&
+	     rep->note_at[rep->notes_done] <= index;
+	     rep->notes_done++)
+		fprintf(rep->out, "%s\n", rep->notes[rep->notes_done]);
+}
+
+/* Keeps stdout and stderr lines in order on one terminal. */
+static void
+flush_out(struct pcb_report *rep)
+{
+	if (fflush(rep->out) != 0 && rep->out_errno == 0)
+		rep->out_errno = errno;
+}
+
+/*
+ * compile_file's lines for a job compiled or failed: "Compiling 'PATH'..."
+ * (not with -q), the compiler's warnings (stderr, as Python's warnings
+ * module prints them even with -qq), then for a failure the message, an
+ * OSError's with its class name first.
+ */
+static void
+compileall_lines(struct pcb_report *rep, const struct pcb_job *job)
+{
+	if (rep->quiet == 0) {
+		fputs("Compiling ", rep->out);
+		pcb_text_repr(rep->out, job->path);
+		fputs("...\n", rep->out);
+	}
+	if (job->warnings != NULL) {
+		flush_out(rep);
+		fputs(job->warnings, rep->err);
+	}
+	if (job->status != PCB_STATUS_FAILED || rep->quiet >= 2)
+		return;
+	if (rep->quiet) {
+		fputs("*** Error compiling ", rep->out);
+		pcb_text_repr(rep->out, job->path);
+		fputs("...\n", rep->out);
+	} else
+		fputs("*** ", rep->out);
+	if (job->err_class != NULL)
+		fprintf(rep->out, "%s: ", job->err_class);
+	fprintf(rep->out, "%s\n", job->message ? job->message : "");
+}
+
+void
 pcb_report_excluded(struct pcb_report *rep, const char *path)
 {
 	rep->excluded++;
@@ -122,6 +190,8 @@ void
 pcb_report_not_run(struct pcb_report *rep, size_t index, const char *path)
 {
 	rep->nreported = index + 1;
+	if (rep->dialect == PCB_DIALECT_COMPILEALL)
+		flush_notes(rep, index);
 	rep->not_run++;
 	json_record(rep, path, "not-run", NULL);
 }
@@ -133,7 +203,13 @@ pcb_report_job(struct pcb_report *rep, const struct pcb_job *job)
 	size_t n;
 
 	rep->nreported = job->index + 1;
-	if (!rep->quiet &&
+	if (rep->dialect == PCB_DIALECT_COMPILEALL) {
+		flush_notes(rep, job->index);
+		if (job->status == PCB_STATUS_COMPILED ||
+		    job->status == PCB_STATUS_FAILED)
+			compileall_lines(rep, job);
+	}
+	if (!rep->quiet && rep->dialect == PCB_DIALECT_OWN &&
 	    (job->warnings != NULL || job->status == PCB_STATUS_FAILED))
 		erase_progress(rep);
 	if (rep->verbose &&
@@ -143,12 +219,11 @@ pcb_report_job(struct pcb_report *rep, const struct pcb_job *job)
 		fputs("Compiling ", rep->out);
 		pcb_text_repr(rep->out, job->path);
 		fputs("...\n", rep->out);
-		/* Keep stdout and stderr lines in order on one terminal. */
-		if (fflush(rep->out) != 0 && rep->out_errno == 0)
-			rep->out_errno = errno;
+		flush_out(rep);
 	}
 	/* py_compile shows the compiler's warnings as they come, before any error. */
-	if (!rep->quiet && job->warnings != NULL)
+	if (!rep->quiet && rep->dialect == PCB_DIALECT_OWN &&
+	    job->warnings != NULL)
 		fputs(job->warnings, rep->err);
 	switch (job->status) {
 	case PCB_STATUS_COMPILED:
@@ -175,7 +250,8 @@ pcb_report_job(struct pcb_report *rep, const struct pcb_job *job)
 		json_record(rep, job->path, status, job);
 		break;
 	}
-	if (!rep->quiet && job->message != NULL) {
+	if (!rep->quiet && rep->dialect == PCB_DIALECT_OWN &&
+	    job->message != NULL) {
 		n = strlen(job->message);
 		fputs(job->message, rep->err);
 		if (n == 0 || job->message[n - 1] != '\n')
@@ -196,6 +272,8 @@ pcb_report_close(struct pcb_report *rep)
 		json_record(rep, rep->paths[i], "not-run", NULL);
 	}
 	rep->nreported = rep->npaths;
+	if (rep->dialect == PCB_DIALECT_COMPILEALL)
+		flush_notes(rep, SIZE_MAX);
 	if (rep->progress) {
 		draw_progress(rep, 1);
 		erase_progress(rep);

@@ -17,6 +17,10 @@ struct pcb_report {
 	FILE *out;     /* -v lines and the summary (stdout) */
 	int out_errno; /* the first error writing out, or 0 */
 	int quiet, verbose, progress;
+	enum pcb_dialect dialect; /* compileall's: its lines, on stdout */
+	char **notes;             /* warnings and Listing lines (borrowed) */
+	const size_t *note_at;    /* per note: the paths before it */
+	size_t nnotes, notes_done;
 	FILE *json; /* --report, or NULL */
 	const char *json_path;
 	int json_records; /* records written so far */
@@ -37,6 +41,14 @@ struct pcb_report {
  */
 int pcb_report_open(struct pcb_report *rep, const struct pcb_options *opt,
     char **paths, size_t npaths);
+
+/*
+ * The notes inputs.c made (borrowed until close): in the own dialect
+ * printed now on stderr unless -q; in compileall's, each on stdout before
+ * the job it came before, as compileall prints them while it walks.
+ */
+void pcb_report_notes(struct pcb_report *rep, char **notes,
+    const size_t *note_at, size_t nnotes);
 
 /* Records a path -x left out. */
 void pcb_report_excluded(struct pcb_report *rep, const char *path);

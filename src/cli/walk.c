@@ -78,50 +78,84 @@ ends_in_py(const char *name)
 }
 
 /*
- * One name in dir: a *.py regular file is appended to files, a directory
- * (not a symlink to one) walked while maxlevels allows.  Returns 0 or
- * -ENOMEM.
+ * One name in dir: a file goes to v, a directory (not a symlink to one) is
+ * walked while maxlevels allows.  Returns 0 or a negative errno.
  */
 static int
-visit(const char *dir, const char *name, int maxlevels, struct pcb_list *files,
-    struct pcb_list *unlisted)
+visit(const char *dir, const char *name, int maxlevels,
+    const struct pcb_walk_visitor *v)
 {
 	struct stat st, lst;
 	char *full;
-	int ret = 0;
+	int ret = 0, found;
 
 	if ((full = pcb_walk_join(dir, name)) == NULL)
 		return -ENOMEM;
-	if (stat(full, &st) != 0)
-		goto out; /* a dangling link or a name gone since */
-	if (!S_ISDIR(st.st_mode)) {
-		/* compile_file: only regular files named *.py. */
-		if (ends_in_py(name) && S_ISREG(st.st_mode))
-			ret = pcb_list_add(files, full, strlen(full));
+	/* os.path.isdir: a dangling link or a name gone since is no dir. */
+	found = stat(full, &st) == 0;
+	if (!found || !S_ISDIR(st.st_mode)) {
+		/* compile_file compiles only regular files named *.py. */
+		if (v->all_names ||
+		    (found && ends_in_py(name) && S_ISREG(st.st_mode)))
+			ret = v->file(v->data, full);
 	} else if (maxlevels > 0 && lstat(full, &lst) == 0 &&
 	    !S_ISLNK(lst.st_mode))
-		ret = pcb_walk_dir(full, maxlevels - 1, files, unlisted);
-out:
+		ret = pcb_walk(full, maxlevels - 1, v);
 	free(full);
 	return ret;
+}
+
+int
+pcb_walk(const char *dir, int maxlevels, const struct pcb_walk_visitor *v)
+{
+	struct pcb_list names = { 0 };
+	int ret = 0;
+
+	if (v->listing != NULL && (ret = v->listing(v->data, dir)) < 0)
+		return ret;
+	if ((ret = list_dir(dir, &names)) < 0 && ret != -ENOMEM) {
+		/* compileall goes on with the names it has: none. */
+		pcb_list_fini(&names);
+		ret = v->unlisted(v->data, dir);
+	}
+	for (size_t i = 0; ret == 0 && i < names.len; i++)
+		if (strcmp(names.items[i], "__pycache__") != 0)
+			ret = visit(dir, names.items[i], maxlevels, v);
+	pcb_list_fini(&names);
+	return ret;
+}
+
+/* The two lists pcb_walk_dir fills. */
+struct lists {
+	struct pcb_list *files, *unlisted;
+};
+
+static int
+add_file(void *data, const char *path)
+{
+	struct lists *l = data;
+
+	return pcb_list_add(l->files, path, strlen(path));
+}
+
+static int
+add_unlisted(void *data, const char *dir)
+{
+	struct lists *l = data;
+
+	return pcb_list_add(l->unlisted, dir, strlen(dir));
 }
 
 int
 pcb_walk_dir(const char *dir, int maxlevels, struct pcb_list *files,
     struct pcb_list *unlisted)
 {
-	struct pcb_list names = { 0 };
-	int ret;
+	struct lists l = { files, unlisted };
+	struct pcb_walk_visitor v = {
+		.data = &l,
+		.unlisted = add_unlisted,
+		.file = add_file,
+	};
 
-	if ((ret = list_dir(dir, &names)) < 0 && ret != -ENOMEM) {
-		/* compileall goes on with the names it has: none. */
-		pcb_list_fini(&names);
-		ret = pcb_list_add(unlisted, dir, strlen(dir));
-	}
-	for (size_t i = 0; ret == 0 && i < names.len; i++)
-		if (strcmp(names.items[i], "__pycache__") != 0)
-			ret = visit(dir, names.items[i], maxlevels, files,
-			    unlisted);
-	pcb_list_fini(&names);
-	return ret;
+	return pcb_walk(dir, maxlevels, &v);
 }

@@ -11,6 +11,30 @@
 #define PCB_WALK_MAXLEVELS 1000
 
 /*
+ * What a walk tells its caller, in compileall's order.  Each callback
+ * returns 0 or a negative errno, which ends the walk.
+ */
+struct pcb_walk_visitor {
+	void *data;
+	int all_names; /* every name that is not a directory (dangling links,
+			  FIFOs, any suffix), as _walk_dir yields them; else
+			  only regular files named *.py */
+	/* A directory about to be listed ("Listing 'DIR'..."), or NULL. */
+	int (*listing)(void *data, const char *dir);
+	/* A directory that could not be listed ("Can't list 'DIR'"). */
+	int (*unlisted)(void *data, const char *dir);
+	/* A file, dir joined to its name. */
+	int (*file)(void *data, const char *path);
+};
+
+/*
+ * Walks dir as compileall's _walk_dir does, at most maxlevels directories
+ * deep, telling v of each directory and file.  Returns 0, -ENOMEM, or what
+ * a callback returned.
+ */
+int pcb_walk(const char *dir, int maxlevels, const struct pcb_walk_visitor *v);
+
+/*
  * Appends to files every regular file (symlinks followed) whose name ends in
  * ".py" below dir, in compileall's order: each directory's names sorted
  * bytewise, files and subdirectories interleaved, "__pycache__" and

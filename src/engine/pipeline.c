@@ -280,7 +280,8 @@ compile_level(const struct pcb_pipeline *p, struct pcb_compiler *c,
 
 	/* py_compile checks each target when that level's turn comes. */
 	if (level > 0 &&
-	    (ret = pcb_write_check_target(cfile, &job->message)) < 0) {
+	    (ret = pcb_write_check_target(cfile, &job->message,
+		 &job->err_class)) < 0) {
 		job->errnum = ret;
 		return ret;
 	}
@@ -387,9 +388,11 @@ pcb_pipeline_run(const struct pcb_pipeline *p, struct pcb_compiler *c,
 		job->status = PCB_STATUS_PENDING;
 		return -EAGAIN;
 	}
-	if (job->message == NULL && job->errnum != 0)
+	if (job->message == NULL && job->errnum != 0) {
 		job->message = pcb_text_oserror(job->errnum, job->err_path,
 		    job->err_path2);
+		job->err_class = pcb_text_oserror_class(job->errnum);
+	}
 	job->status = job->message || job->errnum ? PCB_STATUS_FAILED :
 						    PCB_STATUS_COMPILED;
 	free(job->source);

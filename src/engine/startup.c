@@ -165,10 +165,11 @@ use_runtime(struct engine *eng)
 	eng->tags.prefix = eng->rt.pycache_prefix;
 	eng->tags.cwd = eng->cwd;
 	eng->tags.interp_optimize = eng->rt.optimize;
+	eng->tags.legacy = opt->legacy;
 	eng->src.mode = opt->mode;
 	eng->src.magic = eng->rt.magic;
 	eng->src.py_minor = eng->rt.py_minor;
-	eng->src.incremental = opt->incremental;
+	eng->src.fresh = opt->fresh;
 	eng->pipe.opt = opt;
 	eng->pipe.magic = eng->rt.magic;
 	eng->pipe.py_minor = eng->rt.py_minor;

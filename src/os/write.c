@@ -29,20 +29,22 @@
 #include "os/write.h"
 
 int
-pcb_write_check_target(const char *cfile, char **cause)
+pcb_write_check_target(const char *cfile, char **cause, const char **class)
 {
 	struct stat st;
 	int ret;
 
 	if (lstat(cfile, &st) < 0 || S_ISREG(st.st_mode))
 		return 0;
+	if (class != NULL)
+		*class = S_ISLNK(st.st_mode) ? "FileExistsError" : "ValueError";
 	if (S_ISLNK(st.st_mode))
 		ret = pcb_error_set(cause, -EEXIST,
 		    "%s is a symlink and will be changed into "
 		    "a regular file if import writes a byte-compiled file to it",
 		    cfile);
 	else
-		ret = pcb_error_set(cause, -EEXIST,
+		ret = pcb_error_set(cause, -EINVAL,
 		    "%s is a non-regular file and will be "
 		    "changed into a regular one if import writes a byte-compiled "
 		    "file to it",

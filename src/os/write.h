@@ -30,11 +30,13 @@ int pcb_write_os_error(char **err_path, char **err_path2, int errnum,
     const char *path, const char *path2);
 
 /*
- * Refuses a target that is a symlink or exists and is not a regular file,
- * with py_compile's text in *cause.  Returns 0, -EEXIST, or -ENOMEM when
- * there was no memory for the text.
+ * Refuses a target that is a symlink (-EEXIST: py_compile raises
+ * FileExistsError) or exists and is not a regular file (-EINVAL: its
+ * ValueError), with py_compile's text in *cause.  Returns 0, one of those,
+ * or -ENOMEM when there was no memory for the text.  *class, if not NULL,
+ * is set to the Python exception's name when the target is refused.
  */
-int pcb_write_check_target(const char *cfile, char **cause);
+int pcb_write_check_target(const char *cfile, char **cause, const char **class);
 
 /*
  * Writes every byte of head, then of body, to fd, going on after short

@@ -75,6 +75,9 @@ pcb_pyc_cache_path(const struct pcb_pyc_tags *tags, const char *path,
 	int level = optimize >= 0 ? optimize : tags->interp_optimize;
 	int ret = 0;
 
+	if (tags->legacy)
+		return asprintf(out, "%sc", path) < 0 ? -ENOMEM : 0;
+
 	/* tail.rpartition('.'): base if there is one, else what follows. */
 	if (dot != NULL && dot != tail)
 		sb_add(&name, tail, (size_t)(dot - tail));

@@ -20,11 +20,13 @@ struct pcb_pyc_tags {
 	    *cwd; /* current directory, for a relative path with a prefix */
 	int cwd_errnum; /* when cwd is NULL: getcwd's -errno (ENAMETOOLONG) */
 	int interp_optimize; /* sys.flags.optimize, used for level -1 */
+	int legacy;          /* compileall -b: PATH + "c" for every level */
 };
 
 /*
  * Computes importlib.util.cache_from_source(path, optimization=...) as
- * py_compile calls it for level optimize (-1, 0, 1, 2).  On success *out is a
+ * py_compile calls it for level optimize (-1, 0, 1, 2), or with
+ * tags->legacy path + "c" whatever the level, as compileall -b does.  On success *out is a
  * new string the caller frees.  Returns 0, -ENOMEM, or tags->cwd_errnum for
  * a relative path with a prefix when the current directory is unknown (as
  * importlib's os.getcwd() raises).

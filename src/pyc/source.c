@@ -85,20 +85,40 @@ stat_dir(struct pcb_job *job)
 	}
 }
 
-/* --incremental: are the .pyc files of every level already this header? */
+/*
+ * Are the .pyc files of every level already fresh: -u, this run's header
+ * exactly; compileall without -f, its 12-byte check (fresh.h).
+ */
 static int
 all_fresh(const struct pcb_source_cfg *cfg, const struct pcb_job *job,
     const struct stat *st)
 {
 	uint8_t head[PCB_PYC_HEADER_SIZE];
+	uint32_t mtime =
+	    pcb_pyc_mtime((int64_t)st->st_mtim.tv_sec, st->st_mtim.tv_nsec);
 
-	pcb_pyc_header(head, cfg->magic, cfg->mode,
-	    pcb_pyc_mtime((int64_t)st->st_mtim.tv_sec, st->st_mtim.tv_nsec),
+	pcb_pyc_header(head, cfg->magic, cfg->mode, mtime,
 	    (uint32_t)((uint64_t)st->st_size & 0xFFFFFFFFu), job->hash);
 	for (size_t i = 0; i < job->ncfiles; i++)
-		if (!pcb_fresh_check(job->cfiles[i], head))
+		if (cfg->fresh == PCB_FRESH_COMPILEALL ?
+			!pcb_fresh_check_compileall(job->cfiles[i], cfg->magic,
+			    mtime) :
+			!pcb_fresh_check(job->cfiles[i], head))
 			return 0;
 	return 1;
+}
+
+/*
+ * compileall checks its .pyc files before py_compile looks at the target:
+ * os.stat(fullname).st_mtime, then each level's first 12 bytes.
+ */
+static int
+compileall_fresh(const struct pcb_source_cfg *cfg, const struct pcb_job *job)
+{
+	struct stat st;
+
+	return cfg->fresh == PCB_FRESH_COMPILEALL &&
+	    stat(job->path, &st) == 0 && all_fresh(cfg, job, &st);
 }
 
 int
@@ -107,8 +127,13 @@ pcb_source_read(const struct pcb_source_cfg *cfg, struct pcb_job *job)
 	struct stat st;
 	int fd, ret;
 
+	if (compileall_fresh(cfg, job)) {
+		job->status = PCB_STATUS_SKIPPED;
+		return 0;
+	}
 	/* Later levels' targets are checked just before they are written. */
-	if ((ret = pcb_write_check_target(job->cfiles[0], &job->message)) < 0) {
+	if ((ret = pcb_write_check_target(job->cfiles[0], &job->message,
+		 &job->err_class)) < 0) {
 		job->errnum = ret;
 		goto err;
 	}
@@ -127,7 +152,7 @@ pcb_source_read(const struct pcb_source_cfg *cfg, struct pcb_job *job)
 		goto err_after_open;
 	}
 	/* Timestamp mode needs no read to know the .pyc is fresh. */
-	if (cfg->incremental && cfg->mode == PCB_MODE_TIMESTAMP &&
+	if (cfg->fresh == PCB_FRESH_HEADER && cfg->mode == PCB_MODE_TIMESTAMP &&
 	    S_ISREG(st.st_mode) && all_fresh(cfg, job, &st)) {
 		pcb_fds_close(fd);
 		job->status = PCB_STATUS_SKIPPED;
@@ -153,7 +178,7 @@ pcb_source_read(const struct pcb_source_cfg *cfg, struct pcb_job *job)
 	if (cfg->mode != PCB_MODE_TIMESTAMP)
 		pcb_siphash_source(cfg->magic, cfg->py_minor, job->source,
 		    job->source_len, job->hash);
-	if (cfg->incremental && cfg->mode != PCB_MODE_TIMESTAMP &&
+	if (cfg->fresh == PCB_FRESH_HEADER && cfg->mode != PCB_MODE_TIMESTAMP &&
 	    all_fresh(cfg, job, &st)) {
 		free(job->source);
 		job->source = NULL;

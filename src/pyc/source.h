@@ -15,7 +15,8 @@ struct pcb_source_cfg {
 	enum pcb_mode mode;
 	uint32_t magic;
 	unsigned py_minor;
-	int incremental; /* -u: mark a job whose .pyc files are fresh SKIPPED */
+	enum pcb_fresh_rule fresh; /* mark a job whose .pyc files are fresh
+				    * SKIPPED: -u, or compileall's check */
 };
 
 /*

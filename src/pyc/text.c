@@ -6,6 +6,7 @@
  */
 #include <config.h>
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -169,4 +170,38 @@ pcb_text_oserror(int errnum, const char *path, const char *path2)
 		return NULL;
 	}
 	return buf;
+}
+
+const char *
+pcb_text_oserror_class(int errnum)
+{
+	/* Objects/exceptions.c's errno map, for the errnos Linux has. */
+	static const struct {
+		int errnum;
+		const char *name;
+	} map[] = {
+		{ EAGAIN, "BlockingIOError" },
+		{ EALREADY, "BlockingIOError" },
+		{ EINPROGRESS, "BlockingIOError" },
+		{ ECHILD, "ChildProcessError" },
+		{ EPIPE, "BrokenPipeError" },
+		{ ESHUTDOWN, "BrokenPipeError" },
+		{ ECONNABORTED, "ConnectionAbortedError" },
+		{ ECONNREFUSED, "ConnectionRefusedError" },
+		{ ECONNRESET, "ConnectionResetError" },
+		{ EEXIST, "FileExistsError" },
+		{ ENOENT, "FileNotFoundError" },
+		{ EISDIR, "IsADirectoryError" },
+		{ ENOTDIR, "NotADirectoryError" },
+		{ EINTR, "InterruptedError" },
+		{ EACCES, "PermissionError" },
+		{ EPERM, "PermissionError" },
+		{ ESRCH, "ProcessLookupError" },
+		{ ETIMEDOUT, "TimeoutError" },
+	};
+
+	for (size_t i = 0; i < sizeof map / sizeof map[0]; i++)
+		if (map[i].errnum == -errnum)
+			return map[i].name;
+	return "OSError";
 }

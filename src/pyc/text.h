@@ -33,6 +33,13 @@ char *pcb_text_repr_str(const char *s);
 char *pcb_text_oserror(int errnum, const char *path, const char *path2);
 
 /*
+ * The name of the OSError subclass Python raises for errnum (negative):
+ * "FileNotFoundError" for ENOENT, "PermissionError" for EACCES, ..., or
+ * "OSError".  A static string.
+ */
+const char *pcb_text_oserror_class(int errnum);
+
+/*
  * Writes s as a JSON string, quotes included: ", \\ and controls escaped
  * (\n, \t, ... or \u00XX), valid UTF-8 kept, and each byte that is not part
  * of valid UTF-8 written as the lone surrogate \udcNN, the escape Python's
