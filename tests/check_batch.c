@@ -44,12 +44,52 @@ START_TEST(test_dfile)
 	     i++) {
 		ck_assert_int_eq(pcb_dfile_compute(dfile_cases[i].full,
 				     dfile_cases[i].ddir, dfile_cases[i].strip,
-				     dfile_cases[i].prepend, &out, &mismatch),
+				     dfile_cases[i].prepend, 0, &out,
+				     &mismatch),
 		    0);
 		ck_assert_pstr_eq(out, dfile_cases[i].want);
 		ck_assert_int_eq(mismatch, dfile_cases[i].mismatch);
 		free(out);
 	}
+}
+END_TEST
+
+/* compileall before 3.13 (gh-105931), run on CPython 3.12.1's code. */
+static const struct {
+	const char *full, *strip, *want;
+} partial_cases[] = {
+	{ "pkg/sub/c.py", "/elsewhere", "pkg/sub/c.py" },
+	{ "/br/usr/lib/x.py", "/br/", "usr/lib/x.py" },
+	{ "/usr/x.py", "/", "usr/x.py" },
+	{ "a/bc.py", "a/b", "bc.py" },
+	{ "a/b/a/c.py", "x/b", "a/a/c.py" },
+	{ "x/a/x/m.py", "x/x", "a/x/m.py" },
+	{ "src/pkg/m.py", "src", "pkg/m.py" },
+	{ "a//b.py", "a/", "b.py" },
+	{ "/p/a/q/b.py", "/q/a", "p/q/b.py" },
+};
+
+START_TEST(test_dfile_partial_strip)
+{
+	char *out;
+	int mismatch;
+
+	for (size_t i = 0; i < sizeof partial_cases / sizeof partial_cases[0];
+	     i++) {
+		ck_assert_int_eq(pcb_dfile_compute(partial_cases[i].full, NULL,
+				     partial_cases[i].strip, NULL, 1, &out,
+				     &mismatch),
+		    0);
+		ck_assert_str_eq(out, partial_cases[i].want);
+		ck_assert_int_eq(mismatch, 0);
+		free(out);
+	}
+	/* Then -p, as in 3.13. */
+	ck_assert_int_eq(pcb_dfile_compute("/br/usr/x.py", NULL, "/br", "/", 1,
+			     &out, &mismatch),
+	    0);
+	ck_assert_str_eq(out, "/usr/x.py");
+	free(out);
 }
 END_TEST
 
@@ -237,6 +277,7 @@ batch_suite(void)
 	TCase *tc = tcase_create("core");
 
 	tcase_add_test(tc, test_dfile);
+	tcase_add_test(tc, test_dfile_partial_strip);
 	tcase_add_test(tc, test_walk);
 	tcase_add_test(tc, test_join);
 	tcase_add_test(tc, test_text);

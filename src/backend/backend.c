@@ -270,3 +270,9 @@ pcb_backend_sys_path(char **buf, size_t *len, char **cause)
 	}
 	return 0;
 }
+
+unsigned long
+pcb_backend_python_version(void)
+{
+	return pcb_interp_version_hex();
+}

@@ -129,6 +129,12 @@ int pcb_backend_identity(char **out);
 int pcb_backend_probe(const char *argv0, struct pcb_runtime *rt, char **cause);
 
 /*
+ * The linked Python's version as PY_VERSION_HEX gives it (0x030D00F0 for
+ * 3.13.0), without starting it.
+ */
+unsigned long pcb_backend_python_version(void);
+
+/*
  * The linked Python's sys.path as "python3 -m compileall" sees it, but for
  * the current directory, which -m puts first (the caller's to add): this
  * program run again in a hidden mode (child.h).  *buf holds the entries,

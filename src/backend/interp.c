@@ -322,6 +322,12 @@ pcb_interp_own_gil(void)
 	return PCB_OWN_GIL;
 }
 
+unsigned long
+pcb_interp_version_hex(void)
+{
+	return PY_VERSION_HEX;
+}
+
 /* NAME=value, or NAME unset, for pcb_interp_identity. */
 static const char *
 env_or_unset(const char *name)

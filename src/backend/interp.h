@@ -40,6 +40,9 @@ int pcb_interp_sys_path(const char *argv0, int fd, char **cause);
 /* Whether this build has own-GIL subinterpreters (PEP 684, 3.12+). */
 int pcb_interp_own_gil(void);
 
+/* PY_VERSION_HEX of the Python this program was built against. */
+unsigned long pcb_interp_version_hex(void);
+
 /*
  * What decides pcb_interp_runtime_init's answer, without starting Python:
  * the linked library (Py_GetVersion, its cache tag, its file's path, size

@@ -8,6 +8,12 @@
  * is not a prefix of "a/b.py" (its components are "a" and ""), and "/" is
  * not a prefix of "/usr/x.py".  prependdir is joined with os.path.join, so
  * an absolute path after it wins.
+ *
+ * compileall before 3.13 (gh-105931) stripped differently: each component
+ * of stripdir equal to fullname's at the same place is removed, its first
+ * occurrence that is, whether or not stripdir is a prefix, and never
+ * warned.  Its --compileall dialect asks for that where the linked Python
+ * does it.
  */
 #include <config.h>
 
@@ -87,9 +93,77 @@ join_parts(const char *rest)
 	return out;
 }
 
+/* The '/'-separated components of s, in a copy at *buf.  NULL: no memory. */
+static char **
+split_parts(const char *s, char **buf, size_t *n)
+{
+	char **parts;
+	size_t i = 0;
+
+	*n = count_parts(s);
+	if ((*buf = strdup(s)) == NULL ||
+	    (parts = malloc(*n * sizeof *parts)) == NULL) {
+		free(*buf);
+		return NULL;
+	}
+	for (char *p = *buf;; p++) {
+		parts[i++] = p;
+		if ((p = strchr(p, '/')) == NULL)
+			break;
+		*p = '\0';
+	}
+	return parts;
+}
+
+/*
+ * compileall before 3.13: ddir_parts = fullname's components; for each
+ * pair of stripdir's and fullname's at one place that are equal,
+ * ddir_parts.remove(it); then os.path.join(*ddir_parts).  Returns the new
+ * name, or NULL (no memory).
+ */
+static char *
+strip_partial(const char *fullname, const char *stripdir)
+{
+	char *fbuf, *sbuf = NULL, **f, **sp = NULL, *out = NULL, *o;
+	size_t nf, ns = 0;
+	char *gone = NULL;
+
+	if ((f = split_parts(fullname, &fbuf, &nf)) == NULL ||
+	    (sp = split_parts(stripdir, &sbuf, &ns)) == NULL ||
+	    (gone = calloc(nf, 1)) == NULL ||
+	    (out = malloc(strlen(fullname) + 1)) == NULL)
+		goto out;
+	for (size_t i = 0; i < ns && i < nf; i++) {
+		if (strcmp(sp[i], f[i]) != 0)
+			continue;
+		for (size_t k = 0; k < nf; k++)
+			if (!gone[k] && strcmp(f[k], sp[i]) == 0) {
+				gone[k] = 1;
+				break;
+			}
+	}
+	/* posixpath.join: a slash between two parts unless one is there. */
+	o = out;
+	for (size_t k = 0; k < nf; k++) {
+		if (gone[k])
+			continue;
+		if (o > out && o[-1] != '/')
+			*o++ = '/';
+		o = stpcpy(o, f[k]);
+	}
+	*o = '\0';
+out:
+	free(gone);
+	free(f);
+	free(fbuf);
+	free(sp);
+	free(sbuf);
+	return out;
+}
+
 int
 pcb_dfile_compute(const char *fullname, const char *ddir, const char *stripdir,
-    const char *prependdir, char **out, int *mismatch)
+    const char *prependdir, int partial_strip, char **out, int *mismatch)
 {
 	char *dfile = NULL, *joined;
 	const char *base, *rest;
@@ -103,7 +177,11 @@ pcb_dfile_compute(const char *fullname, const char *ddir, const char *stripdir,
 		if ((dfile = pcb_dfile_join(ddir, base)) == NULL)
 			return -ENOMEM;
 	}
-	if (stripdir != NULL) {
+	if (stripdir != NULL && partial_strip) {
+		free(dfile);
+		if ((dfile = strip_partial(fullname, stripdir)) == NULL)
+			return -ENOMEM;
+	} else if (stripdir != NULL) {
 		rest = strip_prefix(fullname, stripdir, &rest_parts);
 		if (rest == NULL)
 			*mismatch = 1;

@@ -13,10 +13,12 @@
  * stripdir and prependdir may be NULL.  *out is the new name (owned), or NULL
  * when none applies and the path itself is stored.  *mismatch is set when
  * stripdir was given but is not a prefix (compileall warns and ignores it).
- * Returns 0 or -ENOMEM.
+ * With partial_strip, stripdir is applied as compileall did before 3.13
+ * (dfile.c), and *mismatch stays 0.  Returns 0 or -ENOMEM.
  */
 int pcb_dfile_compute(const char *fullname, const char *ddir,
-    const char *stripdir, const char *prependdir, char **out, int *mismatch);
+    const char *stripdir, const char *prependdir, int partial_strip, char **out,
+    int *mismatch);
 
 /* os.path.join(a, b): b if it is absolute, else a, a slash if needed, b. */
 char *pcb_dfile_join(const char *a, const char *b);

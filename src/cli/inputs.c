@@ -33,6 +33,7 @@ struct collect {
 	struct pcb_inputs *in;
 	char *limit;                 /* -e DIR resolved, or NULL */
 	const char *strip, *prepend; /* a directory argument's -s and -p */
+	int partial_strip; /* -s as compileall before 3.13 applies it */
 };
 
 /* Which notes a run shows: compileall's -q hides Listing, -qq all. */
@@ -161,8 +162,8 @@ add_path(struct collect *c, const char *path, const char *ddir,
 	if (!compileall && opt->exclude != NULL &&
 	    pcb_exclude_match(opt->exclude, path))
 		return pcb_list_add(&in->excluded, path, strlen(path));
-	if ((ret = pcb_dfile_compute(path, ddir, stripdir, prependdir, &dfile,
-		 &mismatch)) < 0)
+	if ((ret = pcb_dfile_compute(path, ddir, stripdir, prependdir,
+		 c->partial_strip, &dfile, &mismatch)) < 0)
 		return ret;
 	if (mismatch && (ret = stripdir_note(c, stripdir, path)) < 0)
 		goto out;
@@ -398,8 +399,11 @@ pcb_inputs_collect(const struct pcb_options *opt, struct pcb_inputs *in,
 {
 	struct collect c = { .opt = opt, .in = in };
 
-	if (opt->dialect == PCB_DIALECT_COMPILEALL)
+	/* gh-105931 made -s strip a whole prefix only, in 3.13. */
+	if (opt->dialect == PCB_DIALECT_COMPILEALL) {
+		c.partial_strip = pcb_backend_python_version() < 0x030D0000;
 		return collect_compileall(&c, cause);
+	}
 	return collect_own(&c, cause);
 }
 
