@@ -3,7 +3,10 @@ Lib/test/test_compileall.py (CommandLineTestsWithSourceEpoch and
 CommandLineTestsNoSourceEpoch), with "pycompile-batch --compileall" put in
 place of "python -m compileall".
 
-Usage: cpython_compileall.py PCB
+Usage: cpython_compileall.py PCB [--one-class]
+
+--one-class runs CommandLineTestsNoSourceEpoch only (the same tests
+without SOURCE_DATE_EPOCH in the environment), for CI's sampled runs.
 
 Every call the tests make to test.support.script_helper that runs
 "-m compileall" runs PCB --compileall with the same arguments instead;
@@ -19,6 +22,7 @@ import sys
 import unittest
 
 PCB = sys.argv[1]
+ONE_CLASS = sys.argv[2:] == ["--one-class"]
 
 try:
     from test import test_compileall as T
@@ -117,7 +121,8 @@ def main():
     T.script_helper = ScriptHelper()
     loader = unittest.TestLoader()
     suite = unittest.TestSuite()
-    for name in ("CommandLineTestsWithSourceEpoch", "CommandLineTestsNoSourceEpoch"):
+    classes = ["CommandLineTestsWithSourceEpoch", "CommandLineTestsNoSourceEpoch"]
+    for name in classes[1:] if ONE_CLASS else classes:
         cls = getattr(T, name, None)
         if cls is None:
             print("SKIP %s: not in this Python's test_compileall" % name)

@@ -14,8 +14,12 @@
 unset SOURCE_DATE_EPOCH PYTHONOPTIMIZE PYTHONPYCACHEPREFIX PYTHONSAFEPATH || true
 
 # 1. CPython's tests.  A Python packaged without its test suite (Debian's
-# libpython3.X-testsuite not installed) skips them, saying so.
-"$PYTHON" "$PCB_TESTDIR/cpython_compileall.py" "$PCB" >"$W/cpython" 2>&1
+# libpython3.X-testsuite not installed) skips them, saying so.  Under
+# PCB_STDLIB_SAMPLE (CI's sampled runs) only the class run without
+# SOURCE_DATE_EPOCH: the other is the same tests again with it set.
+one=
+[ "${PCB_STDLIB_SAMPLE:-1}" -le 1 ] || one=--one-class
+"$PYTHON" "$PCB_TESTDIR/cpython_compileall.py" "$PCB" $one >"$W/cpython" 2>&1
 rc=$?
 npass=0 nfail=0
 while IFS= read -r line; do
@@ -36,7 +40,7 @@ if grep -q '^SKIP all:' "$W/cpython"; then
 	:
 else
 	check "CPython test_compileall: the run ended (exit $rc) with tests run ($npass passed, $nfail failed)" \
-	    [ "$rc" = 0 ] && [ "$npass" -ge 20 ]
+	    [ "$rc" = 0 ] && [ "$npass" -ge 15 ]
 fi
 
 # 2. The tree: t/ with everything compileall meets, built once, copied with
