@@ -370,7 +370,10 @@ fi
 # file being compiled (it held up to 24 whole sources: about 300 MiB here
 # against py_compile's 48).  Peak RSS of the whole process tree, against
 # py_compile's on the same files: at most its peak + 64 MiB + 3 sources +
-# 32 MiB of slack.
+# 32 MiB of slack.  The processes backend (CI's 3.12 run sets
+# PYCOMPILE_BATCH_BACKEND=processes; by default -j1 compiles in-process)
+# holds the source being compiled twice, in the parent and in its worker,
+# and the reply's marshal bytes too: 2 sources more.
 mkdir -p "$W/ra"
 "$PYTHON" -c '
 import sys
@@ -383,8 +386,10 @@ if [ $plain_build = yes ]; then
 	rm -rf "$W/ra/__pycache__"
 	(cd "$W/ra" && "$PYTHON" "$PCB_TESTDIR/peakrss.py" -o "$W/ra.peak.b" "$PCB" -j1 -0 - <"$W/ra.list")
 	pa=$(cat "$W/ra.peak.a") pb=$(cat "$W/ra.peak.b")
-	check "24 sources of 10 MB, -j1: peak RSS $pb MiB, py_compile $pa MiB (at most +126)" \
-	    awk -v a="$pa" -v b="$pb" 'BEGIN { exit !(b <= a + 64 + 30 + 32) }'
+	more=0
+	[ "${PYCOMPILE_BATCH_BACKEND:-}" != processes ] || more=20
+	check "24 sources of 10 MB, -j1: peak RSS $pb MiB, py_compile $pa MiB (at most +$((126 + more)))" \
+	    awk -v a="$pa" -v b="$pb" -v m="$more" 'BEGIN { exit !(b <= a + 64 + 30 + 32 + m) }'
 	check "  and all 24 compiled" [ "$(ls "$W/ra/__pycache__" | wc -l)" = 24 ]
 else
 	skip "read-ahead memory: a sanitizer build's memory is no measure"
