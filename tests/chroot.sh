@@ -3,8 +3,13 @@
 # other Debian releases, each in a minimal chroot made with debootstrap.
 #
 #   tests/chroot.sh [--prepare] [SUITE...]   (default: trixie testing)
+#   tests/chroot.sh --package [SUITE]          (default: trixie)
 #
 # --prepare only makes (or refreshes) the chroots.
+# --package builds the Debian package (debian/) in SUITE's chroot with
+# dpkg-buildpackage -us -uc -b, then installs it with apt into a fresh
+# minbase chroot of SUITE that holds nothing else, and runs it there
+# (package_in below).
 # trixie (Debian 13) gives its distribution-patched system python3 (3.13);
 # testing gives every python3.1X-dev from 3.14 on that it carries (3.14 and
 # 3.15 today).  For each SUITE the chroot is made once and kept under
@@ -25,12 +30,17 @@ if [ "$(id -u)" != 0 ]; then
 fi
 
 prepare_only=
+package=
 if [ "${1:-}" = --prepare ]; then
 	prepare_only=1
+	shift
+elif [ "${1:-}" = --package ]; then
+	package=1
 	shift
 fi
 suites=("$@")
 [ ${#suites[@]} -gt 0 ] || suites=(trixie testing)
+[ -z "$package" ] || [ $# -gt 0 ] || suites=(trixie)
 cache=${PCB_CHROOT_DIR:-/var/cache/pycompile-batch/chroot}
 max_age=${PCB_CHROOT_MAX_AGE:-7}
 # What the build and the tests need inside; a change here remakes the chroots.
@@ -72,27 +82,39 @@ unmount_under() {
 	! mounted_under "$1"
 }
 
-# fresh ROOT: is the chroot at ROOT complete, from this recipe, and young enough?
+# recipe_of SUITE: what a chroot of SUITE is made of (its stamp's line 2).
+recipe_of() { case $1 in *-clean) echo "clean v1: minbase alone" ;; *) echo "$recipe" ;; esac; }
+
+# fresh SUITE ROOT: is the chroot at ROOT complete, from this recipe, and
+# young enough?
 fresh() {
-	local stamp=$1/.pcb-chroot
-	[ -f "$stamp" ] && [ "$(sed -n 2p "$stamp")" = "$recipe" ] &&
+	local stamp=$2/.pcb-chroot
+	[ -f "$stamp" ] && [ "$(sed -n 2p "$stamp")" = "$(recipe_of "$1")" ] &&
 	    [ -z "$(find "$stamp" -mtime +"$max_age")" ]
 }
 
 # make_chroot SUITE ROOT: debootstrap SUITE into ROOT, then install the build
 # dependencies and, for testing and later, every python3.1X-dev from 3.14 on.
+# A SUITE named X-clean is X's minbase alone, to install the package into.
 make_chroot() {
 	local suite=$1 root=$2 new=$2.new extra
 	echo "== $suite: debootstrap from $mirror into $root"
 	unmount_under "$new" || return 1
 	rm -rf --one-file-system "$new"
 	mkdir -p "$(dirname "$new")"
-	if ! debootstrap --variant=minbase "$suite" "$new" "$mirror" >"$new.log" 2>&1; then
+	if ! debootstrap --variant=minbase "${suite%-clean}" "$new" "$mirror" >"$new.log" 2>&1; then
 		tail -20 "$new.log"
 		return 1
 	fi
 	# Snapshot mirrors serve Release files past their Valid-Until.
 	echo 'Acquire::Check-Valid-Until "false";' >"$new"/etc/apt/apt.conf.d/99pcb
+	if [ "$suite" != "${suite%-clean}" ]; then
+		printf '%s\n%s\n' "$(date -u +%FT%TZ) $suite" "$(recipe_of "$suite")" >"$new"/.pcb-chroot
+		unmount_under "$root" || return 1
+		rm -rf --one-file-system "$root"
+		mv "$new" "$root"
+		return
+	fi
 	if ! in_root "$new" "apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $pkgs >/dev/null"; then
 		return 1
 	fi
@@ -108,7 +130,7 @@ make_chroot() {
 		in_root "$new" "DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $extra >/dev/null" || return 1
 	fi
 	in_root "$new" "apt-get clean"
-	printf '%s\n%s\n' "$(date -u +%FT%TZ) $suite" "$recipe" >"$new"/.pcb-chroot
+	printf '%s\n%s\n' "$(date -u +%FT%TZ) $suite" "$(recipe_of "$suite")" >"$new"/.pcb-chroot
 	unmount_under "$root" || return 1
 	rm -rf --one-file-system "$root"
 	mv "$new" "$root"
@@ -218,6 +240,97 @@ readme_setup() {
 	done
 }
 
+# package_in SUITE ROOT: dpkg-buildpackage in a copy of the tree in ROOT
+# (debhelper added there; make check is left to the other stages:
+# DEB_BUILD_OPTIONS=nocheck), then the .deb installed by apt, which brings
+# what it Depends on, into a copy of SUITE's bare minbase chroot
+# ($cache/SUITE-clean, made like the others, by --prepare SUITE-clean too),
+# where it must compile a file to the bytes that Python's py_compile
+# writes, and a tree with --compileall as compileall does, and its manual
+# page must be there.  One check per step.
+package_in() {
+	local suite=$1 root=$2 bare=$cache/$1-clean clean=$cache/$1-install out deb
+	out=$top/_chroot/package-$suite
+	rm -rf "$out" && mkdir -p "$out"
+	rm -rf --one-file-system "$root/pkg" && mkdir -p "$root/pkg/src" || return 1
+	(cd "$top" && git ls-files -z --cached --others --exclude-standard |
+	    tar --null -T - -cf -) | tar -xf - -C "$root/pkg/src" || return 1
+	if in_root "$root" '
+		export DEBIAN_FRONTEND=noninteractive
+		apt-get install -y -qq --no-install-recommends debhelper dpkg-dev >/dev/null || exit 1
+		cd /pkg/src && DEB_BUILD_OPTIONS="nocheck parallel=2" dpkg-buildpackage -us -uc -b >/pkg/build.log 2>&1 ||
+		    { tail -30 /pkg/build.log; exit 1; }
+	'; then
+		echo "ok - $suite: dpkg-buildpackage -us -uc -b built $(cd "$root/pkg" && ls ./*.deb | tr '\n' ' ')"
+		passed=$((passed + 1))
+	else
+		echo "not ok - $suite: dpkg-buildpackage -us -uc -b"
+		failed=$((failed + 1))
+		return 1
+	fi
+	deb=$(cd "$root/pkg" && ls pycompile-batch_*.deb | head -1)
+	cp "$root/pkg/$deb" "$out/"
+	if ! fresh "$suite-clean" "$bare" && ! make_chroot "$suite-clean" "$bare"; then
+		echo "not ok - $suite: a clean chroot to install into"
+		failed=$((failed + 1))
+		return 1
+	fi
+	unmount_under "$clean" || return 1
+	rm -rf --one-file-system "$clean"
+	cp -a "$bare" "$clean" || return 1
+	cp "$out/$deb" "$clean/tmp/"
+	if in_root "$clean" '
+		export DEBIAN_FRONTEND=noninteractive
+		apt-get update -qq && apt-get install -y -qq --no-install-recommends /tmp/'"$deb"' >/tmp/install.log 2>&1 ||
+		    { tail -20 /tmp/install.log; exit 1; }
+		command -v pycompile-batch && pycompile-batch --version
+	' >"$out/install.out" 2>&1; then
+		echo "ok - $suite: installed by apt into a clean chroot: $(grep '^Python' "$out/install.out")"
+		passed=$((passed + 1))
+	else
+		cat "$out/install.out"
+		echo "not ok - $suite: installed by apt into a clean chroot"
+		failed=$((failed + 1))
+		rm -rf --one-file-system "$clean"
+		return 1
+	fi
+	# First with nothing but the package and what it depends on, then with
+	# python3 added for its py_compile and compileall to compare with.
+	if in_root "$clean" '
+		set -e
+		mkdir -p /tmp/t/pkg && cd /tmp/t
+		printf "x = 1\ndef f():\n    return x\n" >pkg/m.py
+		printf "y = (\n" >pkg/bad.py
+		! command -v python3
+		pycompile-batch pkg/m.py
+		mv pkg/__pycache__ pcb.1
+		set +e
+		pycompile-batch --compileall -q pkg >ca.pcb 2>&1; ra=$?
+		set -e
+		mv pkg/__pycache__ pcb.2
+		export DEBIAN_FRONTEND=noninteractive
+		apt-get install -y -qq --no-install-recommends python3 >/dev/null
+		python3 -m py_compile pkg/m.py
+		cmp pcb.1/m.*.pyc pkg/__pycache__/m.*.pyc
+		rm -rf pkg/__pycache__
+		set +e
+		python3 -m compileall -q pkg >ca.py 2>&1; rb=$?
+		set -e
+		[ "$ra$rb" = 11 ]
+		cmp ca.pcb ca.py
+		cmp pcb.2/m.*.pyc pkg/__pycache__/m.*.pyc
+		test -f /usr/share/man/man1/pycompile-batch.1.gz
+	' >"$out/run.out" 2>&1; then
+		echo "ok - $suite: the installed program runs without python3, and compiles as py_compile and compileall do; its manual page is there"
+		passed=$((passed + 1))
+	else
+		tail -20 "$out/run.out"
+		echo "not ok - $suite: the installed program"
+		failed=$((failed + 1))
+	fi
+	rm -rf --one-file-system "$clean"
+}
+
 command -v debootstrap >/dev/null || {
 	{ apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq debootstrap >/dev/null; } ||
 	    { echo "cannot install debootstrap"; echo "0 passed, 1 failed"; exit 1; }
@@ -228,7 +341,7 @@ flock 9
 for suite in "${suites[@]}"; do
 	root=$cache/$suite
 	unmount_under "$root" || true
-	if ! fresh "$root"; then
+	if ! fresh "$suite" "$root"; then
 		start=$SECONDS
 		if ! make_chroot "$suite" "$root"; then
 			echo "== FAILED: $suite: cannot make the chroot"
@@ -239,7 +352,11 @@ for suite in "${suites[@]}"; do
 	else
 		echo "== $suite: chroot $root from $(sed -n 1p "$root/.pcb-chroot")"
 	fi
-	if [ -z "$prepare_only" ]; then
+	if [ -n "$package" ]; then
+		start=$SECONDS
+		package_in "$suite" "$root"
+		echo "== $suite: packaged in $((SECONDS - start)) s"
+	elif [ -z "$prepare_only" ]; then
 		start=$SECONDS
 		test_in "$suite" "$root"
 		echo "== $suite: tested in $((SECONDS - start)) s"
