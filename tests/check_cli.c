@@ -805,6 +805,16 @@ START_TEST(test_compileall_options)
 	ck_assert_ptr_null(opt.limit_sl_dest);
 	ck_assert_int_eq(opt.quiet, 1);
 	ck_assert_ptr_null(cause);
+	/* ... after compileall's main() has checked them. */
+	ck_assert_int_eq(parse(&opt, &cause, "--compileall",
+			     "--hardlink-dupes"),
+	    PCB_CLI_USAGE_ERROR);
+	ck_assert_int_eq(parse(&opt, &cause, "--compileall", "-d", "x", "-s",
+			     "y"),
+	    PCB_CLI_USAGE_ERROR);
+	ck_assert_int_eq(parse(&opt, &cause, "--compileall", "-x", "("),
+	    PCB_CLI_USAGE_ERROR);
+	free(cause);
 }
 END_TEST
 

@@ -580,7 +580,7 @@ set_defaults(struct pcb_options *opt, char **cause)
  * which means none.
  */
 static void
-resolve_options(struct parse_state *st)
+resolve_options(const struct parse_state *st)
 {
 	struct pcb_options *opt = st->opt;
 
@@ -603,22 +603,27 @@ resolve_options(struct parse_state *st)
 	if (opt->limit_sl_dest != NULL && *opt->limit_sl_dest == '\0')
 		opt->limit_sl_dest = NULL;
 	opt->fresh = st->force ? PCB_FRESH_NONE : PCB_FRESH_COMPILEALL;
-	/*
-	 * No FILE|DIR nor -i: compile_path(), which takes -f, -q, -b and
-	 * --invalidation-mode only: sys.path, not recursing, at level -1.
-	 */
-	if (opt->ninputs == 0 && opt->flist == NULL) {
-		opt->maxlevels = 0;
-		opt->levels[0] = opt->optimize = -1;
-		opt->nlevels = 1;
-		opt->hardlink_dupes = 0;
-		opt->ddir = opt->stripdir = opt->prependdir = NULL;
-		opt->limit_sl_dest = NULL;
-		st->rx = NULL;
-	}
 	/* Its Listing lines are on stdout: no progress line unless asked. */
 	if (opt->progress == PCB_PROGRESS_AUTO)
 		opt->progress = PCB_PROGRESS_NEVER;
+}
+
+/*
+ * compileall without FILE|DIR nor -i: compile_path(), which takes -f, -q,
+ * -b and --invalidation-mode only: sys.path, not recursing, at level -1.
+ * The others were still checked, as compileall's main() checks them.
+ */
+static void
+compile_path_options(struct pcb_options *opt)
+{
+	opt->maxlevels = 0;
+	opt->levels[0] = opt->optimize = -1;
+	opt->nlevels = 1;
+	opt->hardlink_dupes = 0;
+	opt->ddir = opt->stripdir = opt->prependdir = NULL;
+	opt->limit_sl_dest = NULL;
+	pcb_exclude_free(opt->exclude);
+	opt->exclude = NULL;
 }
 
 /* Options that do not go together.  Returns 0 or -EINVAL with *cause. */
@@ -703,6 +708,9 @@ pcb_cli_parse(int argc, char **argv, struct pcb_options *opt, char **cause)
 	if (st.rx != NULL &&
 	    pcb_exclude_compile(st.rx, &opt->exclude, cause) < 0)
 		return PCB_CLI_USAGE_ERROR;
+	if (opt->dialect == PCB_DIALECT_COMPILEALL && opt->ninputs == 0 &&
+	    opt->flist == NULL)
+		compile_path_options(opt);
 	resolve_defaults(opt);
 	return PCB_CLI_RUN;
 }
