@@ -328,14 +328,14 @@ if "cache-warm-j%d" % last in m:
                                  "filling costs %.0f%%" % (pcb / cw, cj / cw, 100 * (cc / pcb - 1))
                                  if base else ""))
 else:
-    print("--cache: not measured (this build has no --cache)")
+    print("--cache: not measured (not in ROWS, or this build has no --cache)")
 if "levels-pcb" in m:
     print("-o 0 -o 1 --hardlink-dupes, -j%d: pcb %.2f s, pcb --compile-every-level %.2f s, "
           "compileall %.2f s: compileall / pcb %.2f, every level / shared %.2f" % (
               last, m["levels-pcb"], m["levels-pcb-every"], m["levels-compileall"],
               m["levels-compileall"] / m["levels-pcb"], m["levels-pcb-every"] / m["levels-pcb"]))
 else:
-    print("-o 0 -o 1: not measured (this build has no --compile-every-level)")
+    print("-o 0 -o 1: not measured (not in ROWS, or this build has no --compile-every-level)")
 if "fedora-pcb" in m:
     f = m["fedora-pcb"]
     print("Fedora's brp flags (--compileall), -j%d: pcb %.2f s, compileall -j1 %.2f s, compileall -j%d %.2f s: "
@@ -343,7 +343,7 @@ if "fedora-pcb" in m:
               last, f, m["fedora-compileall-j1"], last, m["fedora-compileall-j%d" % last],
               m["fedora-compileall-j1"] / f, last, m["fedora-compileall-j%d" % last] / f))
 else:
-    print("Fedora's brp flags: not measured (this build has no --compileall)")
+    print("Fedora's brp flags: not measured (not in ROWS, or this build has no --compileall)")
 if not base:
     sys.exit(0)
 a, b = med("one-pcb")[0], med("one-py_compile")[0]
