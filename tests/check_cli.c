@@ -780,8 +780,10 @@ START_TEST(test_compileall_options)
 
 	/* The defaults: its own up-to-date check, every level deep, no
 	 * progress line beside its Listing lines; -l alone; -e "" is none. */
-	ck_assert_int_eq(parse(&opt, &cause, "--compileall", "-e", "", "d"),
+	ck_assert_int_eq(parse(&opt, &cause, "--compileall", "-e", "", "-i", "",
+			     "d"),
 	    PCB_CLI_RUN);
+	ck_assert_ptr_null(opt.flist);
 	ck_assert_int_eq(opt.fresh, PCB_FRESH_COMPILEALL);
 	ck_assert_int_eq(opt.maxlevels, 1000);
 	ck_assert_int_eq(opt.quiet, 0);

@@ -147,6 +147,10 @@ ca levels -o 0 -o 1 -o 2 --hardlink-dupes pkg
 ca workers --sorted -j 0 pkg
 ca one-worker -j 1 pkg
 ca files-and-missing pkg/a.py pkg/README nosuch pkg/b.py
+# A file reached twice is compiled once: the second look finds the .pyc.
+# (compileall -j1: its -j2 workers race on such a file and print it twice
+# or once; ours are in input order whatever -j.)
+ca twice-reached -j 1 pkg pkg/sub pkg/a.py pkg/sub/c.py pkg/sub/c.py
 
 # Usage errors: both exit 2.
 for args in "--hardlink-dupes pkg" "-d x -s y pkg" "-r" "-o 9 pkg" "--nonesuch pkg"; do

@@ -237,6 +237,8 @@ pcb_backend_sys_path(char **buf, size_t *len, char **cause)
 	int fds[2], status, ret;
 	pid_t pid;
 
+	*buf = NULL;
+	*len = 0;
 	if ((ret = uv_exepath(exe, &size)) < 0)
 		return pcb_error_set(cause, ret, "cannot find this program: %s",
 		    uv_strerror(ret));

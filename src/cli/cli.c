@@ -602,6 +602,9 @@ resolve_options(const struct parse_state *st)
 		opt->maxlevels = 0;
 	if (opt->limit_sl_dest != NULL && *opt->limit_sl_dest == '\0')
 		opt->limit_sl_dest = NULL;
+	/* "if args.flist:": an empty -i is none. */
+	if (opt->flist != NULL && *opt->flist == '\0')
+		opt->flist = NULL;
 	opt->fresh = st->force ? PCB_FRESH_NONE : PCB_FRESH_COMPILEALL;
 	/* Its Listing lines are on stdout: no progress line unless asked. */
 	if (opt->progress == PCB_PROGRESS_AUTO)

@@ -104,6 +104,7 @@ split_parts(const char *s, char **buf, size_t *n)
 	if ((*buf = strdup(s)) == NULL ||
 	    (parts = malloc(*n * sizeof *parts)) == NULL) {
 		free(*buf);
+		*buf = NULL;
 		return NULL;
 	}
 	for (char *p = *buf;; p++) {

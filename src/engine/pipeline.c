@@ -14,6 +14,7 @@
 #include "os/fds.h"
 #include "os/write.h"
 #include "pyc/canonical.h"
+#include "pyc/fresh.h"
 #include "pyc/levels.h"
 #include "pyc/pyc.h"
 #include "pyc/text.h"
@@ -363,11 +364,37 @@ all_levels_cached(const struct pcb_pipeline *p, const struct pcb_job *job)
 	return 1;
 }
 
+/*
+ * compileall without -f looks at a file's .pyc files just before compiling
+ * it: a file reached twice is compiled once, the second look finding what
+ * the first wrote.  The read stage looked before order.c made this job
+ * wait for an earlier one with the same target: look again.
+ */
+static int
+compileall_fresh_now(const struct pcb_pipeline *p, const struct pcb_job *job)
+{
+	if (p->opt->fresh != PCB_FRESH_COMPILEALL || job->message != NULL ||
+	    job->errnum != 0 || job->ncfiles == 0)
+		return 0;
+	for (size_t i = 0; i < job->ncfiles; i++)
+		if (!pcb_fresh_check_compileall(job->cfiles[i], p->magic,
+			job->mtime))
+			return 0;
+	return 1;
+}
+
 int
 pcb_pipeline_run(const struct pcb_pipeline *p, struct pcb_compiler *c,
     struct pcb_job *job)
 {
 	struct level_bytes prev = { 0 };
+
+	if (compileall_fresh_now(p, job)) {
+		free(job->source);
+		job->source = NULL;
+		job->status = PCB_STATUS_SKIPPED;
+		return 0;
+	}
 
 	if (c == NULL && job->ncfiles > 1 && job->message == NULL &&
 	    job->errnum == 0 && !all_levels_cached(p, job))
