@@ -196,35 +196,10 @@ pcb_report_not_run(struct pcb_report *rep, size_t index, const char *path)
 	json_record(rep, path, "not-run", NULL);
 }
 
-void
-pcb_report_job(struct pcb_report *rep, const struct pcb_job *job)
+/* Counts the job and writes its --report record. */
+static void
+count_job(struct pcb_report *rep, const struct pcb_job *job)
 {
-	const char *status = "failed";
-	size_t n;
-
-	rep->nreported = job->index + 1;
-	if (rep->dialect == PCB_DIALECT_COMPILEALL) {
-		flush_notes(rep, job->index);
-		if (job->status == PCB_STATUS_COMPILED ||
-		    job->status == PCB_STATUS_FAILED)
-			compileall_lines(rep, job);
-	}
-	if (!rep->quiet && rep->dialect == PCB_DIALECT_OWN &&
-	    (job->warnings != NULL || job->status == PCB_STATUS_FAILED))
-		erase_progress(rep);
-	if (rep->verbose &&
-	    (job->status == PCB_STATUS_COMPILED ||
-		job->status == PCB_STATUS_FAILED)) {
-		erase_progress(rep);
-		fputs("Compiling ", rep->out);
-		pcb_text_repr(rep->out, job->path);
-		fputs("...\n", rep->out);
-		flush_out(rep);
-	}
-	/* py_compile shows the compiler's warnings as they come, before any error. */
-	if (!rep->quiet && rep->dialect == PCB_DIALECT_OWN &&
-	    job->warnings != NULL)
-		fputs(job->warnings, rep->err);
 	switch (job->status) {
 	case PCB_STATUS_COMPILED:
 		rep->compiled++;
@@ -233,30 +208,68 @@ pcb_report_job(struct pcb_report *rep, const struct pcb_job *job)
 		rep->cache_misses += job->cache_misses;
 		rep->cache_bad += job->cache_bad;
 		json_record(rep, job->path, "compiled", job);
-		draw_progress(rep, 0);
-		return;
+		break;
 	case PCB_STATUS_SKIPPED:
 		rep->skipped++;
 		json_record(rep, job->path, "skipped", job);
-		draw_progress(rep, 0);
-		return;
+		break;
 	case PCB_STATUS_PENDING:
 		rep->not_run++;
 		json_record(rep, job->path, "not-run", job);
-		draw_progress(rep, 0);
-		return;
+		break;
 	case PCB_STATUS_FAILED:
 		rep->failed++;
-		json_record(rep, job->path, status, job);
+		json_record(rep, job->path, "failed", job);
 		break;
 	}
-	if (!rep->quiet && rep->dialect == PCB_DIALECT_OWN &&
-	    job->message != NULL) {
+}
+
+/*
+ * The own dialect's lines for a job: -v's "Compiling 'PATH'..." on stdout,
+ * then, unless -q, the compiler's warnings as py_compile shows them (as
+ * they come, before any error) and a failure's message, each followed by
+ * exactly one newline.
+ */
+static void
+own_lines(struct pcb_report *rep, const struct pcb_job *job)
+{
+	int failed = job->status == PCB_STATUS_FAILED;
+	size_t n;
+
+	if (!rep->quiet && (job->warnings != NULL || failed))
+		erase_progress(rep);
+	if (rep->verbose && (job->status == PCB_STATUS_COMPILED || failed)) {
+		erase_progress(rep);
+		fputs("Compiling ", rep->out);
+		pcb_text_repr(rep->out, job->path);
+		fputs("...\n", rep->out);
+		flush_out(rep);
+	}
+	if (rep->quiet)
+		return;
+	if (job->warnings != NULL)
+		fputs(job->warnings, rep->err);
+	if (failed && job->message != NULL) {
 		n = strlen(job->message);
 		fputs(job->message, rep->err);
 		if (n == 0 || job->message[n - 1] != '\n')
 			fputc('\n', rep->err);
 	}
+}
+
+void
+pcb_report_job(struct pcb_report *rep, const struct pcb_job *job)
+{
+	rep->nreported = job->index + 1;
+	if (rep->dialect == PCB_DIALECT_OWN)
+		own_lines(rep, job);
+	else {
+		flush_notes(rep, job->index);
+		if (job->status == PCB_STATUS_COMPILED ||
+		    job->status == PCB_STATUS_FAILED)
+			compileall_lines(rep, job);
+	}
+	count_job(rep, job);
 	draw_progress(rep, 0);
 }
 
