@@ -270,6 +270,41 @@ START_TEST(test_fresh)
 }
 END_TEST
 
+START_TEST(test_fresh_compileall)
+{
+	char dir[] = "/tmp/pcb-fresh.XXXXXX", path[64], link[64];
+	uint8_t head[PCB_PYC_HEADER_SIZE + 4] = { 0 };
+	static const uint8_t hash[8] = { 1, 2, 3, 4, 5, 6, 7, 8 };
+
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(path, sizeof path, "%s/m.pyc", dir);
+	snprintf(link, sizeof link, "%s/l.pyc", dir);
+	/* compileall's 12 bytes: magic, flags 0, mtime; the size is not
+	 * looked at, nor what follows. */
+	pcb_pyc_header(head, 0x0a0d0df3, PCB_MODE_TIMESTAMP, 1234, 99, hash);
+	write_bytes(path, head, sizeof head);
+	ck_assert_int_eq(pcb_fresh_check_compileall(path, 0x0a0d0df3, 1234), 1);
+	ck_assert_int_eq(pcb_fresh_check_compileall(path, 0x0a0d0df3, 1235), 0);
+	ck_assert_int_eq(pcb_fresh_check_compileall(path, 0x0a0d0df4, 1234), 0);
+	write_bytes(path, head, 12);
+	ck_assert_int_eq(pcb_fresh_check_compileall(path, 0x0a0d0df3, 1234), 1);
+	write_bytes(path, head, 11);
+	ck_assert_int_eq(pcb_fresh_check_compileall(path, 0x0a0d0df3, 1234), 0);
+	/* A hash-based .pyc is never fresh to it; a symlink is followed. */
+	pcb_pyc_header(head, 0x0a0d0df3, PCB_MODE_CHECKED_HASH, 1234, 99, hash);
+	write_bytes(path, head, sizeof head);
+	ck_assert_int_eq(pcb_fresh_check_compileall(path, 0x0a0d0df3, 1234), 0);
+	pcb_pyc_header(head, 0x0a0d0df3, PCB_MODE_TIMESTAMP, 1234, 7, hash);
+	write_bytes(path, head, sizeof head);
+	ck_assert_int_eq(symlink("m.pyc", link), 0);
+	ck_assert_int_eq(pcb_fresh_check_compileall(link, 0x0a0d0df3, 1234), 1);
+	ck_assert_int_eq(unlink(link), 0);
+	ck_assert_int_eq(unlink(path), 0);
+	ck_assert_int_eq(pcb_fresh_check_compileall(path, 0x0a0d0df3, 1234), 0);
+	ck_assert_int_eq(rmdir(dir), 0);
+}
+END_TEST
+
 Suite *
 batch_suite(void)
 {
@@ -278,6 +313,7 @@ batch_suite(void)
 
 	tcase_add_test(tc, test_dfile);
 	tcase_add_test(tc, test_dfile_partial_strip);
+	tcase_add_test(tc, test_fresh_compileall);
 	tcase_add_test(tc, test_walk);
 	tcase_add_test(tc, test_join);
 	tcase_add_test(tc, test_text);

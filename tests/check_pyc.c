@@ -4,10 +4,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "check_units.h"
-#include "pyc/fresh.h"
 #include "pyc/pyc.h"
 
 /* Every cache_from_source vector: opt tags, prefixes, noext, .hidden, ./ .. */
@@ -93,52 +91,6 @@ START_TEST(test_header_hash)
 END_TEST
 
 /* int(sec + nsec * 1e-9): .999999999 rounds up in the double. */
-/* Writes the n bytes at data to path. */
-static void
-put(const char *path, const void *data, size_t n)
-{
-	FILE *f = fopen(path, "wb");
-
-	ck_assert_ptr_nonnull(f);
-	ck_assert_uint_eq(fwrite(data, 1, n, f), n);
-	fclose(f);
-}
-
-START_TEST(test_fresh_compileall)
-{
-	char dir[] = "/tmp/pcb-fresh.XXXXXX", path[64], link[64];
-	uint8_t head[PCB_PYC_HEADER_SIZE + 4] = { 0 };
-	static const uint8_t hash[8] = { 1, 2, 3, 4, 5, 6, 7, 8 };
-
-	ck_assert_ptr_nonnull(mkdtemp(dir));
-	snprintf(path, sizeof path, "%s/m.pyc", dir);
-	snprintf(link, sizeof link, "%s/l.pyc", dir);
-	/* compileall's 12 bytes: magic, flags 0, mtime; the size is not
-	 * looked at, nor what follows. */
-	pcb_pyc_header(head, 0x0a0d0df3, PCB_MODE_TIMESTAMP, 1234, 99, hash);
-	put(path, head, sizeof head);
-	ck_assert_int_eq(pcb_fresh_check_compileall(path, 0x0a0d0df3, 1234), 1);
-	ck_assert_int_eq(pcb_fresh_check_compileall(path, 0x0a0d0df3, 1235), 0);
-	ck_assert_int_eq(pcb_fresh_check_compileall(path, 0x0a0d0df4, 1234), 0);
-	put(path, head, 12);
-	ck_assert_int_eq(pcb_fresh_check_compileall(path, 0x0a0d0df3, 1234), 1);
-	put(path, head, 11);
-	ck_assert_int_eq(pcb_fresh_check_compileall(path, 0x0a0d0df3, 1234), 0);
-	/* A hash-based .pyc is never fresh to it; a symlink is followed. */
-	pcb_pyc_header(head, 0x0a0d0df3, PCB_MODE_CHECKED_HASH, 1234, 99, hash);
-	put(path, head, sizeof head);
-	ck_assert_int_eq(pcb_fresh_check_compileall(path, 0x0a0d0df3, 1234), 0);
-	pcb_pyc_header(head, 0x0a0d0df3, PCB_MODE_TIMESTAMP, 1234, 7, hash);
-	put(path, head, sizeof head);
-	ck_assert_int_eq(symlink("m.pyc", link), 0);
-	ck_assert_int_eq(pcb_fresh_check_compileall(link, 0x0a0d0df3, 1234), 1);
-	ck_assert_int_eq(unlink(link), 0);
-	ck_assert_int_eq(unlink(path), 0);
-	ck_assert_int_eq(pcb_fresh_check_compileall(path, 0x0a0d0df3, 1234), 0);
-	ck_assert_int_eq(rmdir(dir), 0);
-}
-END_TEST
-
 START_TEST(test_mtime_rounding)
 {
 	ck_assert_uint_eq(pcb_pyc_mtime(1700000000, 999999999), 1700000001u);
@@ -176,7 +128,6 @@ pyc_suite(void)
 	tcase_add_test(core, test_header_hash);
 	tcase_add_test(limits, test_mtime_rounding);
 	tcase_add_test(limits, test_mtime_wraps);
-	tcase_add_test(core, test_fresh_compileall);
 	suite_add_tcase(s, core);
 	suite_add_tcase(s, limits);
 	return s;

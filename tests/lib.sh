@@ -88,13 +88,19 @@ run_pair() {
 	same_messages "$name" "$d"
 	same_pyc "$name" "$d/cmp" "$d/a" "$d/b"
 	grep '^code-equal' "$d/cmp" | note || true
-	listing "$d/a" >"$d/ls.a"
-	listing "$d/b" >"$d/ls.b"
-	if cmp -s "$d/ls.a" "$d/ls.b"; then
-		ok "$name: same files and modes, nothing stray"
+	same_listing "$name" "$d/a" "$d/b"
+}
+
+# same_listing NAME A B: the trees A and B hold the same files, types and
+# modes (listing); the diff is shown as a note.
+same_listing() {
+	listing "$2" >"$2.ls"
+	listing "$3" >"$3.ls"
+	if cmp -s "$2.ls" "$3.ls"; then
+		ok "$1: same files and modes, nothing stray"
 	else
-		not_ok "$name: file listings differ"
-		diff "$d/ls.a" "$d/ls.b" | head -20 | note
+		not_ok "$1: file listings differ"
+		diff "$2.ls" "$3.ls" | head -20 | note
 	fi
 }
 

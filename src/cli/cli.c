@@ -85,6 +85,30 @@ static int count_quiet(struct parse_state *, const char *, void *);
 #define FIELD(f) offsetof(struct pcb_options, f)
 
 /*
+ * The long options both dialects take (compileall has none of them): the
+ * run's own knobs, the compile cache, the report and the backend.
+ */
+#define LONG_ONLY_ROWS \
+	{ "fail-fast", 0, CLI_FLAG, FIELD(fail_fast) }, \
+	    { "reproducible", 0, CLI_FLAG, FIELD(reproducible) }, \
+	    { "compile-every-level", 0, CLI_FLAG, \
+		    FIELD(compile_every_level) }, \
+	    { "cache", 0, CLI_TEXT, FIELD(cache_dir) }, \
+	    { "cache-read-only", 0, CLI_FLAG, FIELD(cache_read_only) }, \
+	    { "cache-max-size", 0, CLI_VALUE, FIELD(cache_max_size), \
+		    parse_size, "cache size", \
+		    "bytes, or a number with K, M or G" }, \
+	    { "report", 0, CLI_TEXT, FIELD(report_path) }, \
+	    { "progress", 0, CLI_VALUE, FIELD(progress), parse_progress, \
+		    "progress", "auto, always or never" }, \
+	    { "backend", 0, CLI_VALUE, FIELD(backend), parse_backend, \
+		    "backend", "auto, subinterpreters or processes" }, \
+	{ \
+		"timeout", 0, CLI_VALUE, FIELD(timeout), parse_seconds, \
+		    "timeout", "seconds, more than 0" \
+	}
+
+/*
  * Every option, in the order --help lists most of them.  getopt_long sees
  * the rows in this order, which only matters for its own abbreviations
  * ("--fail" is --fail-fast; "--cach" is ambiguous, so unknown).
@@ -99,22 +123,9 @@ static const struct cli_option options[] = {
 	    "optimization level", "-1, 0, 1 or 2" },
 	{ "invalidation-mode", 0, CLI_VALUE, FIELD(mode), parse_mode,
 	    "invalidation mode", "timestamp, checked-hash or unchecked-hash" },
-	{ "fail-fast", 0, CLI_FLAG, FIELD(fail_fast) },
-	{ "reproducible", 0, CLI_FLAG, FIELD(reproducible) },
 	{ "hardlink-dupes", 0, CLI_FLAG, FIELD(hardlink_dupes) },
-	{ "compile-every-level", 0, CLI_FLAG, FIELD(compile_every_level) },
-	{ "cache", 0, CLI_TEXT, FIELD(cache_dir) },
-	{ "cache-read-only", 0, CLI_FLAG, FIELD(cache_read_only) },
-	{ "cache-max-size", 0, CLI_VALUE, FIELD(cache_max_size), parse_size,
-	    "cache size", "bytes, or a number with K, M or G" },
 	{ "incremental", 'u', CLI_FLAG, FIELD(incremental) },
-	{ "report", 0, CLI_TEXT, FIELD(report_path) },
-	{ "progress", 0, CLI_VALUE, FIELD(progress), parse_progress, "progress",
-	    "auto, always or never" },
-	{ "backend", 0, CLI_VALUE, FIELD(backend), parse_backend, "backend",
-	    "auto, subinterpreters or processes" },
-	{ "timeout", 0, CLI_VALUE, FIELD(timeout), parse_seconds, "timeout",
-	    "seconds, more than 0" },
+	LONG_ONLY_ROWS,
 	{ "verbose", 'v', CLI_FLAG, FIELD(verbose) },
 	{ "help", 'h', CLI_ACTION, .action = PCB_CLI_HELP },
 	{ "version", 'V', CLI_ACTION, .action = PCB_CLI_VERSION },
@@ -151,20 +162,7 @@ static const struct cli_option compileall_options[] = {
 	{ "hardlink-dupes", 0, CLI_FLAG, FIELD(hardlink_dupes) },
 	{ "help", 'h', CLI_ACTION, .action = PCB_CLI_HELP },
 	{ "version", 0, CLI_ACTION, .action = PCB_CLI_VERSION },
-	{ "fail-fast", 0, CLI_FLAG, FIELD(fail_fast) },
-	{ "reproducible", 0, CLI_FLAG, FIELD(reproducible) },
-	{ "compile-every-level", 0, CLI_FLAG, FIELD(compile_every_level) },
-	{ "cache", 0, CLI_TEXT, FIELD(cache_dir) },
-	{ "cache-read-only", 0, CLI_FLAG, FIELD(cache_read_only) },
-	{ "cache-max-size", 0, CLI_VALUE, FIELD(cache_max_size), parse_size,
-	    "cache size", "bytes, or a number with K, M or G" },
-	{ "report", 0, CLI_TEXT, FIELD(report_path) },
-	{ "progress", 0, CLI_VALUE, FIELD(progress), parse_progress, "progress",
-	    "auto, always or never" },
-	{ "backend", 0, CLI_VALUE, FIELD(backend), parse_backend, "backend",
-	    "auto, subinterpreters or processes" },
-	{ "timeout", 0, CLI_VALUE, FIELD(timeout), parse_seconds, "timeout",
-	    "seconds, more than 0" },
+	LONG_ONLY_ROWS,
 };
 
 /* A dialect's rows. */
