@@ -20,6 +20,9 @@
 /* Distinct optimization levels: -1, 0, 1, 2. */
 #define PCB_MAX_LEVELS 4
 
+/* Interpreters --python may name in one run. */
+#define PCB_MAX_PYTHONS 16
+
 /* How a .pyc says whether it is still valid (SPEC 5; PEP 552). */
 enum pcb_mode {
 	PCB_MODE_DEFAULT = -1, /* checked-hash if SOURCE_DATE_EPOCH is set */
@@ -130,8 +133,10 @@ struct pcb_options {
 	struct pcb_exclude *exclude;              /* -x, owned, or NULL */
 	const char *report_path;                  /* --report, or NULL */
 	enum pcb_progress progress;
-	enum pcb_backend_kind backend; /* --backend, PYCOMPILE_BATCH_BACKEND */
-	double timeout;                /* --timeout seconds, 0 for none */
+	enum pcb_backend_kind backend;  /* --backend, PYCOMPILE_BATCH_BACKEND */
+	double timeout;                 /* --timeout seconds, 0 for none */
+	char *pythons[PCB_MAX_PYTHONS]; /* --python names, in order (owned) */
+	size_t npythons;                /* 0: the linked Python alone */
 	char **inputs; /* FILE and '-' arguments, borrowed from argv */
 	size_t ninputs;
 };

@@ -16,6 +16,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "backend/backend.h"
 #include "check_units.h"
 #include "cli/cli.h"
 #include "cli/exclude.h"
@@ -82,7 +83,8 @@ collect_args(struct pcb_options *opt, struct pcb_inputs *in, char **cause, ...)
 	va_end(ap);
 	optind = 0;
 	ck_assert_int_eq(pcb_cli_parse(argc, args, opt, cause), PCB_CLI_RUN);
-	return pcb_inputs_collect(opt, in, cause);
+	return pcb_inputs_collect(opt,
+	    (unsigned)(pcb_backend_python_version() >> 16 & 0xff), in, cause);
 }
 
 #define parse(opt, cause, ...) \

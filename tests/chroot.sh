@@ -320,8 +320,11 @@ package_in() {
 		cmp ca.pcb ca.py
 		cmp pcb.2/m.*.pyc pkg/__pycache__/m.*.pyc
 		test -f /usr/share/man/man1/pycompile-batch.1.gz
+		rm -rf pkg/__pycache__
+		pycompile-batch --python=python3 pkg/m.py
+		cmp pcb.1/m.*.pyc pkg/__pycache__/m.*.pyc
 	' >"$out/run.out" 2>&1; then
-		echo "ok - $suite: the installed program runs without python3, and compiles as py_compile and compileall do; its manual page is there"
+		echo "ok - $suite: the installed program runs without python3, and compiles as py_compile and compileall do, with --python (its installed worker script) too; its manual page is there"
 		passed=$((passed + 1))
 	else
 		tail -20 "$out/run.out"

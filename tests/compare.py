@@ -1,12 +1,15 @@
 """Compare two trees of .pyc files made from identical source trees.
 
-usage: python compare.py TREE_A TREE_B
+usage: python compare.py [--tag=TAG] TREE_A TREE_B
        python compare.py --links TREE_A TREE_B
 
 Prints one line of counts: files, header-identical, byte-identical,
 code-equal (different marshal bytes but equal code objects, co_filename
 included, recursively), and lists every file that is in only one tree or
 differs.  Exits 1 on any header difference, missing file or unequal code.
+With --tag=TAG, only the .pyc files of that cache tag (NAME.TAG.pyc,
+NAME.TAG.opt-N.pyc) are compared: run it with the Python of that tag,
+whose marshal reads them.
 With --links-coarser, TREE_B may also link files that TREE_A keeps apart
 (a level that took the level below's code, where compileall's own second
 compile differs in marshal reference flags only), never the reverse.
@@ -20,12 +23,17 @@ import struct
 import sys
 
 
+TAG = None
+
+
 def pycs(top):
     found = {}
     for dirpath, dirnames, filenames in os.walk(top):
         for name in filenames:
             full = os.path.join(dirpath, name)
             # Only regular files: a test may plant a FIFO or a symlink there.
+            if TAG is not None and "." + TAG + "." not in name:
+                continue
             if name.endswith(".pyc") and os.path.isfile(full) \
                     and not os.path.islink(full):
                 found[os.path.relpath(full, top)] = full
@@ -102,6 +110,9 @@ def links(coarser=False):
 
 
 def main():
+    global TAG
+    if sys.argv[1].startswith("--tag="):
+        TAG = sys.argv.pop(1)[len("--tag="):]
     if sys.argv[1] == "--links":
         return links()
     if sys.argv[1] == "--links-coarser":

@@ -50,6 +50,7 @@ rpm=$(find "$t/RPMS" -name "pycompile-batch-$version-*.rpm" | head -1)
 if [ -n "$rpm" ]; then
 	rpm -qlp "$rpm" >"$t/files" 2>/dev/null
 	check "the package holds /usr/bin/pycompile-batch" grep -qx /usr/bin/pycompile-batch "$t/files"
+	check "the package holds the --python worker script" grep -qx /usr/share/pycompile-batch/worker.py "$t/files"
 	check "the package holds the manual page" grep -q '^/usr/share/man/man1/pycompile-batch\.1' "$t/files"
 	check "the package is version $version" [ "$(rpm -qp --qf '%{VERSION}' "$rpm" 2>/dev/null)" = "$version" ]
 	(cd "$t/x" && rpm2cpio "$rpm" | cpio -idm --quiet)

@@ -49,6 +49,8 @@ pcb_backend_resolve(enum pcb_backend_kind kind, unsigned jobs, double timeout)
 unsigned
 pcb_backend_planned_compilers(const struct pcb_backend_cfg *cfg)
 {
+	if (cfg->python != NULL)
+		return cfg->kind == PCB_BACKEND_SUBINTERPRETERS ? 0 : UINT_MAX;
 	if (pcb_backend_resolve(cfg->kind, cfg->jobs, cfg->timeout) ==
 	    PCB_BACKEND_PROCESSES)
 		return UINT_MAX;
@@ -94,9 +96,18 @@ pcb_backend_open(const struct pcb_backend_cfg *cfg, struct pcb_runtime *rt,
 	int ret = 0;
 
 	memset(rt, 0, sizeof *rt);
+	if (cfg->python != NULL && cfg->kind == PCB_BACKEND_SUBINTERPRETERS)
+		return pcb_error_set(cause, -ENOTSUP,
+		    "--backend=subinterpreters compiles with the linked Python "
+		    "only, not with %s",
+		    cfg->python);
 	if ((be = calloc(1, sizeof *be)) == NULL)
 		return pcb_error_set(cause, -ENOMEM, "out of memory");
-	if (pcb_backend_resolve(cfg->kind, cfg->jobs, cfg->timeout) ==
+	if (cfg->python != NULL) {
+		/* Never the linked Python in its place: no giving way. */
+		be->ops = &pcb_backend_proc_ops;
+		ret = be->ops->open(cfg, rt, &be->state, cause);
+	} else if (pcb_backend_resolve(cfg->kind, cfg->jobs, cfg->timeout) ==
 	    PCB_BACKEND_PROCESSES) {
 		be->ops = &pcb_backend_proc_ops;
 		if (gives_way(cfg, -EMFILE) &&
@@ -271,6 +282,20 @@ pcb_backend_sys_path(char **buf, size_t *len, char **cause)
 		    "cannot read the linked Python's sys.path");
 	}
 	return 0;
+}
+
+const char *
+pcb_backend_worker_script(void)
+{
+	const char *env = getenv("PYCOMPILE_BATCH_WORKER");
+
+	return env != NULL && *env != '\0' ? env : PCB_WORKER_SCRIPT;
+}
+
+int
+pcb_backend_is_linked(const char *build)
+{
+	return strcmp(build, pcb_interp_build()) == 0;
 }
 
 unsigned long

@@ -7,13 +7,15 @@
  * wire format use them too).  The engine and the per-file pipeline see only
  * this header: plain C, no GIL, no PyObject.
  *
- * Two backends:
+ * Two backends, and a variant:
  *  - subinterpreters (subinterp.c): one interpreter per worker thread
  *    in this process, own-GIL subinterpreters on Python 3.12+ (SPEC 7).  On
  *    an older Python it has the main interpreter alone: one worker.
  *  - processes (proc.c): one child process per worker, this program
  *    run again in child mode (child.c), fed over pipes (wire.h).  Crash
  *    isolation and --timeout.  Any Python 3.9+.
+ *  - processes of another interpreter (proc.c, worker.py): the same
+ *    frames, answered by a script that interpreter runs (--python).
  *
  * Threads: pcb_backend_open, pcb_backend_close, pcb_compiler_new and
  * pcb_compiler_free run on the main thread, one at a time.  A compiler is
@@ -34,6 +36,12 @@ struct pcb_backend_cfg {
 	const char *argv0;          /* this program, for the interpreter */
 	double timeout;             /* seconds per file, 0 for none */
 	unsigned jobs;              /* workers wanted */
+	/*
+	 * An interpreter's executable (--python) whose worker processes
+	 * compile, running the worker script (worker.py) instead of this
+	 * program; NULL for the linked Python.
+	 */
+	const char *python;
 };
 
 struct pcb_backend;
@@ -69,6 +77,18 @@ int pcb_backend_open(const struct pcb_backend_cfg *cfg, struct pcb_runtime *rt,
 
 /* Stops it; every compiler is freed first.  Accepts NULL.  Main thread. */
 void pcb_backend_close(struct pcb_backend *be);
+
+/*
+ * The worker script another interpreter runs: $PYCOMPILE_BATCH_WORKER, or
+ * the one installed in the package's data directory.
+ */
+const char *pcb_backend_worker_script(void);
+
+/*
+ * Whether the linked Python is the build whose sys.version is build: the
+ * same compiler, so the same .pyc files.  Needs no runtime.
+ */
+int pcb_backend_is_linked(const char *build);
 
 /*
  * The stack size for a worker thread using be's compilers, with Python

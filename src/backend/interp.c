@@ -328,6 +328,12 @@ pcb_interp_version_hex(void)
 	return PY_VERSION_HEX;
 }
 
+const char *
+pcb_interp_build(void)
+{
+	return Py_GetVersion();
+}
+
 /* NAME=value, or NAME unset, for pcb_interp_identity. */
 static const char *
 env_or_unset(const char *name)

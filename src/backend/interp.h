@@ -43,6 +43,9 @@ int pcb_interp_own_gil(void);
 /* PY_VERSION_HEX of the Python this program was built against. */
 unsigned long pcb_interp_version_hex(void);
 
+/* The linked Python's sys.version, whole; needs no runtime. */
+const char *pcb_interp_build(void);
+
 /*
  * What decides pcb_interp_runtime_init's answer, without starting Python:
  * the linked library (Py_GetVersion, its cache tag, its file's path, size

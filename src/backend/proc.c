@@ -2,7 +2,10 @@
  * proc.c: the processes backend.  Each compiler is a child process,
  * this program run again in child mode (child.c), spawned with a fresh
  * exec, never a bare fork of this threaded process.  Parent and child speak
- * frames (wire.h) over one socket.
+ * frames (wire.h) over one socket.  With --python, the child is that
+ * interpreter running the worker script (worker.py), which speaks the same
+ * frames; it sees of the environment's PYTHON* variables only those the
+ * linked Python honours (interp.c), so that both compile alike.
  *
  * Each compiler owns a libuv loop of its own, with the child's process
  * handle, the socket and a timer.  The worker thread that uses the compiler
@@ -23,6 +26,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <uv.h>
 
@@ -33,8 +37,22 @@
 #include "os/fds.h"
 #include "pyc/text.h"
 
+/* The PYTHON* variables a --python worker keeps: those interp.c reads. */
+static const char *const kept_env[] = {
+	"PYTHONPYCACHEPREFIX=",
+	"PYTHONOPTIMIZE=",
+	"PYTHONUTF8=",
+	"PYTHONCOERCECLOCALE=",
+};
+
+/* A child's arguments, at most: PYTHON -B -S -s SCRIPT. */
+#define PROC_MAX_ARGS 6
+
 struct proc_backend {
-	char exe[PATH_MAX];  /* this program */
+	char exe[PATH_MAX];        /* this program, or --python's interpreter */
+	char *args[PROC_MAX_ARGS]; /* exe's arguments, args[0] = exe */
+	char **env;          /* a --python worker's environment, or NULL */
+	int foreign;         /* exe is --python's interpreter */
 	uint64_t timeout_ms; /* 0: none */
 	uint32_t magic;      /* what the first child said; all must agree */
 	struct proc_compiler *first; /* spawned by open, not yet handed out */
@@ -139,7 +157,6 @@ on_timeout(uv_timer_t *timer)
 static int
 spawn(struct proc_compiler *c)
 {
-	char *args[] = { c->be->exe, (char *)PCB_CHILD_ARG, NULL };
 	uv_stdio_container_t stdio[PCB_CHILD_FD + 1];
 	uv_process_options_t opts;
 	int ret;
@@ -152,7 +169,8 @@ spawn(struct proc_compiler *c)
 	stdio[PCB_CHILD_FD].data.stream = (uv_stream_t *)&c->sock;
 	memset(&opts, 0, sizeof opts);
 	opts.file = c->be->exe;
-	opts.args = args;
+	opts.args = c->be->args;
+	opts.env = c->be->env;
 	opts.exit_cb = on_child_exit;
 	opts.stdio_count = PCB_CHILD_FD + 1;
 	opts.stdio = stdio;
@@ -252,11 +270,24 @@ greet(struct proc_compiler *c, struct pcb_runtime *rt, char **cause)
 	int ret;
 
 	if ((ret = wait_frame(c, &type, &total)) < 0) {
-		pcb_error_set(cause, ret, "%s",
-		    ret == -ETIMEDOUT ?
-			"a new worker process did not start Python within "
-			"--timeout" :
-			"a worker process died before it could start Python");
+		if (ret == -ETIMEDOUT)
+			pcb_error_set(cause, ret,
+			    "a new worker process did "
+			    "not start Python within "
+			    "--timeout");
+		else if (c->be->foreign)
+			pcb_error_set(cause, ret,
+			    "%s did not start the worker script %s: it %s %d "
+			    "(is it Python 3.9 or later?)",
+			    c->be->exe, c->be->args[4],
+			    c->term_signal ? "was killed by signal" :
+					     "exited with status",
+			    c->term_signal ? c->term_signal :
+					     (int)c->exit_status);
+		else
+			pcb_error_set(cause, ret,
+			    "a worker process died before it could start "
+			    "Python");
 		reap(c, 1);
 		return ret;
 	}
@@ -322,22 +353,83 @@ proc_compiler_free(void *compiler)
 	free(c);
 }
 
+/* environ without the PYTHON* variables kept_env leaves out (owned). */
+static char **
+worker_env(void)
+{
+	extern char **environ;
+	size_t n = 0, k = 0;
+	char **env;
+
+	while (environ[n] != NULL)
+		n++;
+	if ((env = calloc(n + 1, sizeof *env)) == NULL)
+		return NULL;
+	for (size_t i = 0; i < n; i++) {
+		int keep = strncmp(environ[i], "PYTHON", 6) != 0;
+
+		for (size_t j = 0;
+		     !keep && j < sizeof kept_env / sizeof *kept_env; j++)
+			keep = strncmp(environ[i], kept_env[j],
+				   strlen(kept_env[j])) == 0;
+		if (keep)
+			env[k++] = environ[i];
+	}
+	return env;
+}
+
+/*
+ * What a child runs: this program in child mode, or cfg->python with the
+ * worker script, which must be readable.  Returns 0 or -errno with *cause.
+ */
+static int
+child_command(struct proc_backend *be, const struct pcb_backend_cfg *cfg,
+    char **cause)
+{
+	const char *script = pcb_backend_worker_script();
+	size_t size = sizeof be->exe;
+	int ret;
+
+	if (cfg->python == NULL) {
+		if ((ret = uv_exepath(be->exe, &size)) < 0)
+			return pcb_error_set(cause, ret,
+			    "cannot find this program: %s", uv_strerror(ret));
+		be->args[0] = be->exe;
+		be->args[1] = (char *)PCB_CHILD_ARG;
+		return 0;
+	}
+	if (access(script, R_OK) < 0)
+		return pcb_error_set(cause, -errno,
+		    "cannot read the worker script %s: %s "
+		    "(PYCOMPILE_BATCH_WORKER names another)",
+		    script, strerror(errno));
+	if (snprintf(be->exe, sizeof be->exe, "%s", cfg->python) >=
+	    (int)sizeof be->exe)
+		return pcb_error_set(cause, -ENAMETOOLONG, "%s: %s",
+		    cfg->python, strerror(ENAMETOOLONG));
+	if ((be->env = worker_env()) == NULL)
+		return pcb_error_set(cause, -ENOMEM, "out of memory");
+	/* No .pyc of its own modules written, no site, no user site. */
+	be->args[0] = be->exe;
+	be->args[1] = (char *)"-B";
+	be->args[2] = (char *)"-S";
+	be->args[3] = (char *)"-s";
+	be->args[4] = (char *)script;
+	be->foreign = 1;
+	return 0;
+}
+
 static int
 proc_open(const struct pcb_backend_cfg *cfg, struct pcb_runtime *rt,
     void **state, char **cause)
 {
 	struct proc_backend *be;
-	size_t size;
 	int ret;
 
 	if ((be = calloc(1, sizeof *be)) == NULL)
 		return pcb_error_set(cause, -ENOMEM, "out of memory");
-	size = sizeof be->exe;
-	if ((ret = uv_exepath(be->exe, &size)) < 0) {
-		pcb_error_set(cause, ret, "cannot find this program: %s",
-		    uv_strerror(ret));
+	if ((ret = child_command(be, cfg, cause)) < 0)
 		goto err_after_alloc;
-	}
 	if (cfg->timeout > 0)
 		be->timeout_ms = cfg->timeout * 1000 < 1 ?
 		    1 :
@@ -354,6 +446,7 @@ proc_open(const struct pcb_backend_cfg *cfg, struct pcb_runtime *rt,
 err_after_first:
 	proc_compiler_free(be->first);
 err_after_alloc:
+	free(be->env);
 	free(be);
 	return ret;
 }
@@ -364,6 +457,7 @@ proc_close(void *state)
 	struct proc_backend *be = state;
 
 	proc_compiler_free(be->first);
+	free(be->env);
 	free(be);
 }
 

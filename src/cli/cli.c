@@ -81,6 +81,7 @@ static int parse_recursion(struct parse_state *, const char *, void *);
 static int set_no_recursion(struct parse_state *, const char *, void *);
 static int set_force(struct parse_state *, const char *, void *);
 static int count_quiet(struct parse_state *, const char *, void *);
+static int add_pythons(struct parse_state *, const char *, void *);
 
 #define FIELD(f) offsetof(struct pcb_options, f)
 
@@ -103,6 +104,8 @@ static int count_quiet(struct parse_state *, const char *, void *);
 		    "progress", "auto, always or never" }, \
 	    { "backend", 0, CLI_VALUE, FIELD(backend), parse_backend, \
 		    "backend", "auto, subinterpreters or processes" }, \
+	    { "python", 0, CLI_VALUE, 0, add_pythons, "--python", \
+		    "names or paths separated by commas, 16 at most" }, \
 	{ \
 		"timeout", 0, CLI_VALUE, FIELD(timeout), parse_seconds, \
 		    "timeout", "seconds, more than 0" \
@@ -225,6 +228,10 @@ pcb_cli_usage(FILE *out)
 	    "                           processes (one worker process per job)\n"
 	    "      --timeout=SECONDS    fail a file still compiling after SECONDS and\n"
 	    "                           replace its worker (processes backend)\n"
+	    "      --python=PY[,PY]...  compile for each interpreter PY (a name on PATH or\n"
+	    "                           a path), each file once per cache tag, with its own\n"
+	    "                           magic number and .pyc name; repeatable (default: the\n"
+	    "                           linked Python)\n"
 	    "      --invalidation-mode=MODE\n"
 	    "                           timestamp, checked-hash or unchecked-hash (default:\n"
 	    "                           checked-hash if SOURCE_DATE_EPOCH is set, else timestamp)\n"
@@ -342,6 +349,31 @@ count_quiet(struct parse_state *st, const char *arg, void *field)
 {
 	(*(int *)field)++;
 	return 0;
+}
+
+/*
+ * --python=PY[,PY]...: each name is kept (owned), in order; an empty one or
+ * more than PCB_MAX_PYTHONS in all is an error.  Which interpreter a name
+ * is, and whether it is one at all, is found when the run starts.
+ */
+static int
+add_pythons(struct parse_state *st, const char *arg, void *field)
+{
+	struct pcb_options *opt = st->opt;
+	const char *p = arg;
+
+	for (;;) {
+		size_t n = strcspn(p, ",");
+
+		if (n == 0 || opt->npythons == PCB_MAX_PYTHONS)
+			return -EINVAL;
+		if ((opt->pythons[opt->npythons] = strndup(p, n)) == NULL)
+			return -EINVAL;
+		opt->npythons++;
+		if (p[n] == '\0')
+			return 0;
+		p += n + 1;
+	}
 }
 
 /* -x: the last pattern wins; it is compiled once every option is read. */
@@ -625,6 +657,9 @@ compile_path_options(struct pcb_options *opt)
 	opt->limit_sl_dest = NULL;
 	pcb_exclude_free(opt->exclude);
 	opt->exclude = NULL;
+	for (size_t i = 0; i < opt->npythons; i++)
+		free(opt->pythons[i]);
+	opt->npythons = 0;
 }
 
 /* Options that do not go together.  Returns 0 or -EINVAL with *cause. */
@@ -721,4 +756,7 @@ pcb_cli_fini(struct pcb_options *opt)
 {
 	pcb_exclude_free(opt->exclude);
 	opt->exclude = NULL;
+	for (size_t i = 0; i < opt->npythons; i++)
+		free(opt->pythons[i]);
+	opt->npythons = 0;
 }

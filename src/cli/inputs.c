@@ -394,14 +394,14 @@ collect_compileall(struct collect *c, char **cause)
 }
 
 int
-pcb_inputs_collect(const struct pcb_options *opt, struct pcb_inputs *in,
-    char **cause)
+pcb_inputs_collect(const struct pcb_options *opt, unsigned py_minor,
+    struct pcb_inputs *in, char **cause)
 {
 	struct collect c = { .opt = opt, .in = in };
 
 	/* gh-105931 made -s strip a whole prefix only, in 3.13. */
 	if (opt->dialect == PCB_DIALECT_COMPILEALL) {
-		c.partial_strip = pcb_backend_python_version() < 0x030D0000;
+		c.partial_strip = py_minor < 13;
 		return collect_compileall(&c, cause);
 	}
 	return collect_own(&c, cause);

@@ -30,12 +30,15 @@ struct pcb_inputs {
  * each directory listed is a note "Listing 'DIR'..." unless -q; -e drops
  * symlinks that point outside its directory.
  *
+ * py_minor is the Python 3.x compiled for, whose compileall -s rule the
+ * stored names follow.
+ *
  * Returns 0 or a negative errno with *cause; in then holds what was
  * collected before the failure.  In compileall's dialect *cause is then
  * compileall's own words ("Error reading file list FILE").
  */
-int pcb_inputs_collect(const struct pcb_options *opt, struct pcb_inputs *in,
-    char **cause);
+int pcb_inputs_collect(const struct pcb_options *opt, unsigned py_minor,
+    struct pcb_inputs *in, char **cause);
 
 /* Frees every list and leaves in empty; accepts a zeroed one. */
 void pcb_inputs_fini(struct pcb_inputs *in);

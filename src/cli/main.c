@@ -17,8 +17,10 @@
 #include "cli/cli.h"
 #include "cli/inputs.h"
 #include "cli/list.h"
+#include "cli/pythons.h"
 #include "cli/report.h"
 #include "engine/jobs.h"
+#include "os/error.h"
 
 /*
  * A standard stream the program was started without (2>&-, >&-) would give
@@ -143,38 +145,110 @@ list_error(const struct pcb_options *opt, int ret, char **cause)
 }
 
 /*
- * The data path: inputs -> jobs (the engine) -> report.  Returns the exit
- * status; *cause says why the run could not happen.
+ * The Python minor version whose -s rule the stored names follow
+ * (gh-105931 changed it in 3.13): the linked Python's, or that of every
+ * --python interpreter, which must agree where compileall's -s is given.
+ * Returns 0, or -EDOM with *cause.
+ */
+static int
+strip_minor(const struct pcb_options *opt, const struct pcb_pythons *pys,
+    unsigned *minor, char **cause)
+{
+	*minor = (unsigned)(pcb_backend_python_version() >> 16 & 0xff);
+	if (pys->n == 0)
+		return 0;
+	*minor = pys->items[0].rt.py_minor;
+	for (size_t i = 1; i < pys->n; i++)
+		if (opt->dialect == PCB_DIALECT_COMPILEALL &&
+		    opt->stripdir != NULL &&
+		    (pys->items[i].rt.py_minor < 13) != (*minor < 13))
+			return pcb_error_set(cause, -EDOM,
+			    "-s strips differently before Python 3.13 "
+			    "(gh-105931): give --python interpreters of one "
+			    "side of 3.13 at a time");
+	return 0;
+}
+
+/*
+ * The passes of the run: one per interpreter of pys (the linked Python
+ * alone without --python), each over every path.  A stop signal, or a
+ * failure under --fail-fast, leaves the later passes not run.  Returns 0
+ * (*signo set if a signal stopped it) or -errno with *cause.
+ */
+static int
+run_passes(const struct pcb_options *opt, const char *argv0,
+    const struct pcb_pythons *pys, struct pcb_inputs *in,
+    struct pcb_report *rep, int *signo, int *abandoned, char **cause)
+{
+	struct pcb_jobs_sink sink;
+	size_t npasses = pys->n ? pys->n : 1;
+	int stopped = 0;
+
+	pcb_report_sink(rep, &sink);
+	for (size_t i = 0; i < npasses; i++) {
+		const struct pcb_python *py = pys->n ? &pys->items[i] : NULL;
+		size_t failed;
+
+		pcb_report_pass(rep, py ? py->path : NULL);
+		if (!stopped &&
+		    pcb_jobs_run(opt, py && !py->linked ? py->path : NULL,
+			argv0, in->paths.items, in->dfiles.items, in->paths.len,
+			&sink, signo, abandoned, cause) < 0)
+			return -EIO;
+		failed = pcb_report_pass_end(rep);
+		stopped |=
+		    *signo != 0 || *abandoned || (opt->fail_fast && failed > 0);
+		/* Which interpreter failed, where several compile. */
+		if (failed > 0 && npasses > 1 && !opt->quiet)
+			fprintf(stderr,
+			    "%s: %zu file%s failed with %s (Python %s)\n",
+			    PACKAGE_NAME, failed, failed == 1 ? "" : "s",
+			    py->path, py->rt.version);
+	}
+	return 0;
+}
+
+/*
+ * The data path: interpreters, inputs -> jobs (the engine) -> report.
+ * Returns the exit status; *cause says why the run could not happen.
  */
 static int
 compile_all(const struct pcb_options *opt, const char *argv0,
     struct pcb_inputs *in, int *abandoned, char **cause)
 {
 	struct pcb_report rep = { 0 };
-	struct pcb_jobs_sink sink;
-	int ret, signo, status;
+	struct pcb_pythons pys = { 0 };
+	unsigned py_minor;
+	int ret, signo = 0, status;
 
-	if ((ret = pcb_inputs_collect(opt, in, cause)) < 0)
-		return list_error(opt, ret, cause);
+	if (pcb_pythons_find(opt, &pys, cause) < 0) {
+		pcb_pythons_fini(&pys);
+		return 2;
+	}
+	if ((ret = strip_minor(opt, &pys, &py_minor, cause)) < 0 ||
+	    (ret = pcb_inputs_collect(opt, py_minor, in, cause)) < 0) {
+		pcb_pythons_fini(&pys);
+		return ret == -EDOM ? 2 : list_error(opt, ret, cause);
+	}
 	if ((ret = pcb_report_open(&rep, opt, in->paths.items, in->paths.len)) <
 	    0) {
 		fprintf(stderr, "%s: cannot write the report %s: %s\n",
 		    PACKAGE_NAME, opt->report_path, strerror(-ret));
+		pcb_pythons_fini(&pys);
 		return 2;
 	}
 	/* compileall's own warnings ("Can't list", stripdir), as it words them. */
 	pcb_report_notes(&rep, in->notes.items, in->note_at, in->notes.len);
 	for (size_t i = 0; i < in->excluded.len; i++)
 		pcb_report_excluded(&rep, in->excluded.items[i]);
-	pcb_report_sink(&rep, &sink);
 	/*
 	 * As Python does: a file over RLIMIT_FSIZE is an EFBIG error for that
 	 * file, and a closed stderr an EPIPE, not a silent death.
 	 */
 	signal(SIGXFSZ, SIG_IGN);
 	signal(SIGPIPE, SIG_IGN);
-	if (pcb_jobs_run(opt, argv0, in->paths.items, in->dfiles.items,
-		in->paths.len, &sink, &signo, abandoned, cause) < 0)
+	if (run_passes(opt, argv0, &pys, in, &rep, &signo, abandoned, cause) <
+	    0)
 		status = 2;
 	else
 		status = signo ? 128 + signo : rep.failed > 0 ? 1 : 0;
@@ -185,6 +259,7 @@ compile_all(const struct pcb_options *opt, const char *argv0,
 			printf("\n[interrupted]\n");
 		status = 1;
 	}
+	pcb_pythons_fini(&pys);
 	return status;
 }
 

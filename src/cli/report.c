@@ -102,6 +102,10 @@ json_record(struct pcb_report *rep, const char *path, const char *status,
 	fputs(rep->json_records++ ? ",\n  " : "\n  ", j);
 	fputs("{\"path\": ", j);
 	pcb_text_json(j, path);
+	if (rep->python != NULL) {
+		fputs(", \"python\": ", j);
+		pcb_text_json(j, rep->python);
+	}
 	fprintf(j, ", \"status\": \"%s\", \"cfiles\": [", status);
 	for (size_t i = 0; job != NULL && i < job->ncfiles; i++) {
 		if (i > 0)
@@ -218,6 +222,7 @@ count_job(struct pcb_report *rep, const struct pcb_job *job)
 		json_record(rep, job->path, "not-run", job);
 		break;
 	case PCB_STATUS_FAILED:
+		rep->pass_failed++;
 		rep->failed++;
 		json_record(rep, job->path, "failed", job);
 		break;
@@ -273,13 +278,20 @@ pcb_report_job(struct pcb_report *rep, const struct pcb_job *job)
 	draw_progress(rep, 0);
 }
 
-int
-pcb_report_close(struct pcb_report *rep)
+void
+pcb_report_pass(struct pcb_report *rep, const char *python)
 {
-	double elapsed;
-	int ret = 0;
+	rep->python = python;
+	rep->nreported = 0;
+	rep->pass_failed = 0;
+	if (rep->dialect == PCB_DIALECT_COMPILEALL)
+		rep->notes_done = 0;
+}
 
-	/* --fail-fast: the paths never started. */
+size_t
+pcb_report_pass_end(struct pcb_report *rep)
+{
+	/* --fail-fast, or a stop: the paths never started. */
 	for (size_t i = rep->nreported; i < rep->npaths; i++) {
 		rep->not_run++;
 		json_record(rep, rep->paths[i], "not-run", NULL);
@@ -287,6 +299,16 @@ pcb_report_close(struct pcb_report *rep)
 	rep->nreported = rep->npaths;
 	if (rep->dialect == PCB_DIALECT_COMPILEALL)
 		flush_notes(rep, SIZE_MAX);
+	return rep->pass_failed;
+}
+
+int
+pcb_report_close(struct pcb_report *rep)
+{
+	double elapsed;
+	int ret = 0;
+
+	pcb_report_pass_end(rep);
 	if (rep->progress) {
 		draw_progress(rep, 1);
 		erase_progress(rep);

@@ -33,6 +33,8 @@ struct pcb_report {
 	size_t cache_hits, cache_misses, cache_bad; /* --cache, in levels */
 	int cache;                                  /* --cache given */
 	int python_started; /* the engine started Python (the jobs sink) */
+	const char *python; /* the pass's interpreter (--python), or NULL */
+	size_t pass_failed; /* files failed in this pass */
 };
 
 /*
@@ -70,6 +72,19 @@ void pcb_report_job(struct pcb_report *rep, const struct pcb_job *job);
  * start, and warnings (printed on stderr unless quiet).
  */
 void pcb_report_sink(struct pcb_report *rep, struct pcb_jobs_sink *sink);
+
+/*
+ * Starts a pass over the paths for the interpreter python (its path, for
+ * the records; NULL without --python): the paths are reported again, and
+ * compileall's notes printed again, as a second compileall run prints them.
+ */
+void pcb_report_pass(struct pcb_report *rep, const char *python);
+
+/*
+ * Ends a pass: records each path it never reported as not run.  Returns
+ * how many files failed in it.
+ */
+size_t pcb_report_pass_end(struct pcb_report *rep);
 
 /*
  * Records every path never reported as not run, writes the totals and

@@ -57,6 +57,7 @@ struct worker {
 
 struct engine {
 	const struct pcb_options *opt;
+	const char *python; /* --python's interpreter, or NULL: the linked */
 	struct pcb_runtime rt;
 	struct pcb_backend *backend;
 	struct pcb_pyc_tags tags;

@@ -163,9 +163,9 @@ end_passes(struct engine *eng)
 }
 
 int
-pcb_jobs_run(const struct pcb_options *opt, const char *argv0, char **paths,
-    char **dfiles, size_t npaths, const struct pcb_jobs_sink *sink, int *signo,
-    int *abandoned, char **cause)
+pcb_jobs_run(const struct pcb_options *opt, const char *python,
+    const char *argv0, char **paths, char **dfiles, size_t npaths,
+    const struct pcb_jobs_sink *sink, int *signo, int *abandoned, char **cause)
 {
 	/* On the heap: abandoned reads keep using it after we return. */
 	struct engine *eng;
@@ -183,6 +183,7 @@ pcb_jobs_run(const struct pcb_options *opt, const char *argv0, char **paths,
 	if ((eng = calloc(1, sizeof *eng)) == NULL)
 		return pcb_error_set(cause, -ENOMEM, "out of memory");
 	eng->sink = sink;
+	eng->python = python;
 	if ((ret = engine_init(eng, opt, paths, dfiles, npaths, cause)) < 0)
 		goto out;
 	if ((ret = pcb_startup_backend(eng, argv0, cause)) < 0)

@@ -26,7 +26,8 @@ struct pcb_jobs_sink {
 /*
  * Compiles every path with the given options, giving compile() dfiles[i]
  * (or the path, when dfiles is NULL) as the file name, and feeding sink in
- * input order.  Main thread; starts and stops the backend.  Returns 0 when
+ * input order.  python is the interpreter to compile for (--python, in its
+ * worker processes), or NULL for the linked Python.  Main thread; starts and stops the backend.  Returns 0 when
  * the run happened (*signo is the stop signal that ended it early, or 0),
  * or a negative errno with *cause (owned by the caller) when nothing could
  * compile.
@@ -36,8 +37,8 @@ struct pcb_jobs_sink {
  * still hold the engine, so the caller must then end the process with
  * _exit(), not exit(): libuv's exit handler would wait for those threads.
  */
-int pcb_jobs_run(const struct pcb_options *opt, const char *argv0, char **paths,
-    char **dfiles, size_t npaths, const struct pcb_jobs_sink *sink, int *signo,
-    int *abandoned, char **cause);
+int pcb_jobs_run(const struct pcb_options *opt, const char *python,
+    const char *argv0, char **paths, char **dfiles, size_t npaths,
+    const struct pcb_jobs_sink *sink, int *signo, int *abandoned, char **cause);
 
 #endif

@@ -86,6 +86,7 @@ backend_cfg(const struct engine *eng, const char *argv0)
 		.argv0 = argv0,
 		.timeout = eng->opt->timeout,
 		.jobs = eng->opt->jobs,
+		.python = eng->python,
 	};
 
 	return cfg;
@@ -147,8 +148,11 @@ runtime_from_cache(struct engine *eng, const struct pcb_backend_cfg *cfg,
 	if ((ret = pcb_cache_open(opt->cache_dir, opt->cache_read_only,
 		 opt->cache_max_size, &eng->cache, cause)) < 0)
 		return ret;
-	/* A backend that would refuse to start says so now, as without. */
-	if (pcb_backend_planned_compilers(cfg) == 0 ||
+	/*
+	 * A backend that would refuse to start says so now, as without.  The
+	 * record is the linked Python's: another interpreter always starts.
+	 */
+	if (cfg->python != NULL || pcb_backend_planned_compilers(cfg) == 0 ||
 	    pcb_backend_identity(&eng->identity) < 0)
 		return 0;
 	return pcb_cache_runtime_get(eng->cache, eng->identity, &eng->rt);
