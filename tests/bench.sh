@@ -53,6 +53,16 @@
 #                   python -m compileall with the same flags, at its
 #                   default -j1 and at -jN (the fedora rows only where
 #                   the binary takes --compileall; ROWS group "fedora")
+#   pythons-pcb     pycompile-batch -jN --python=A,B,C: each file for each
+#                   interpreter of $PYTHONS (space-separated; ROWS group
+#                   "pythons", only where PYTHONS is set)
+#   pythons-py3compile
+#                   what Debian's py3compile runs for those versions: one
+#                   "PY -m py_compile -" per interpreter fed the list, all
+#                   at once
+#   pythons-compileall-jN
+#                   python -m compileall -q -f -jN DIR for each, one after
+#                   the other
 # Output: "# " header lines (binary, CPU, files, whether the --backend rows
 # run); one line per row, "NAME  median S s  runs S S ..." (the runs in
 # order); the floor and scaling lines; "ratios of medians:" (pcb -jM / pcb
@@ -175,11 +185,27 @@ has_fedora=no
 "$PCB" --compileall --help >/dev/null 2>&1 && has_fedora=yes
 fedora="-q -f -o 0 -o 1 -s $W -p / --hardlink-dupes --invalidation-mode=unchecked-hash"
 
+has_pythons=no
+[ -n "${PYTHONS:-}" ] && "$PCB" --help 2>&1 | grep -q -- --python= && has_pythons=yes
+# py3compile_like: what py3compile starts, one py_compile per interpreter.
+py3compile_like() {
+	for py in $PYTHONS; do
+		"$py" -m py_compile - <"$W/list" 2>/dev/null &
+	done
+	wait
+}
+compileall_each() {
+	for py in $PYTHONS; do
+		"$py" -m compileall -q -f -j"$last" "$W/tree" >/dev/null 2>&1
+	done
+}
+
 rows=${ROWS:-base levels cache fedora}
 want() { case " $rows " in *" $1 "*) return 0 ;; esac; return 1; }
 want levels || has_levels=no
 want cache || has_cache=no
 want fedora || has_fedora=no
+want pythons || has_pythons=no
 echo "# ROWS=$rows"
 i=0
 while [ $i -lt "$reps" ]; do
@@ -212,6 +238,11 @@ while [ $i -lt "$reps" ]; do
 		clean; timed fedora-compileall-j1 "$PYTHON" -m compileall $fedora "$W/tree"
 		# shellcheck disable=SC2086
 		clean; timed "fedora-compileall-j$last" "$PYTHON" -m compileall -j"$last" $fedora "$W/tree"
+	fi
+	if [ $has_pythons = yes ]; then
+		clean; timed pythons-pcb pcb -j"$last" --python="$(echo $PYTHONS | tr ' ' ,)"
+		clean; timed pythons-py3compile py3compile_like
+		clean; timed "pythons-compileall-j$last" compileall_each
 	fi
 	if [ $has_cache = yes ]; then
 		[ -d "$W/cache" ] && mv "$W/cache" "$W/trash/cache.$i"
@@ -276,7 +307,8 @@ rows = (["pcb-j%d" % j for j in jobs] + ["pcb-repro-j%d" % last] + brows +
         ["compileall-j%d" % last, "compileall-i", "py_compile", "floor", "floor-par",
          "noop-pcb", "noop-compileall", "levels-pcb", "levels-pcb-every",
          "levels-compileall", "cache-cold-j%d" % last, "cache-warm-j%d" % last,
-         "fedora-pcb", "fedora-compileall-j1", "fedora-compileall-j%d" % last])
+         "fedora-pcb", "fedora-compileall-j1", "fedora-compileall-j%d" % last,
+         "pythons-pcb", "pythons-py3compile", "pythons-compileall-j%d" % last])
 m = {}
 for name in rows:
     r = med(name)
@@ -344,6 +376,15 @@ if "fedora-pcb" in m:
               m["fedora-compileall-j1"] / f, last, m["fedora-compileall-j%d" % last] / f))
 else:
     print("Fedora's brp flags: not measured (not in ROWS, or this build has no --compileall)")
+if "pythons-pcb" in m:
+    p = m["pythons-pcb"]
+    print("%s in one command, -j%d: pcb %.2f s, py3compile's py_compile per Python %.2f s, "
+          "compileall -j%d per Python %.2f s: py3compile / pcb %.2f, compileall / pcb %.2f" % (
+              os.environ.get("PYTHONS"), last, p, m["pythons-py3compile"], last,
+              m["pythons-compileall-j%d" % last], m["pythons-py3compile"] / p,
+              m["pythons-compileall-j%d" % last] / p))
+else:
+    print("Several Pythons: not measured (not in ROWS, PYTHONS unset, or no --python)")
 if not base:
     sys.exit(0)
 a, b = med("one-pcb")[0], med("one-py_compile")[0]

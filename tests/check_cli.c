@@ -366,6 +366,12 @@ static const struct {
 	const char *args[8];
 	const char *want[2];
 } bad_cases[] = {
+	{ { "--python=", "a.py" }, { "--python", "''" } },
+	{ { "--python=a,,b", "a.py" }, { "--python", "'a,,b'" } },
+	{ { "--python=a,", "a.py" }, { "--python", "'a,'" } },
+	{ { "--python=a,b,c,d,e,f,g,h", "--python=i,j,k,l,m,n,o,p",
+	      "--python=q", "a.py" },
+	    { "--python", "'q'" } },
 	{ { "-j", "x", "a.py" }, { "number of jobs", "'x'" } },
 	{ { "--jobs=1025", "a.py" }, { "number of jobs", "'1025'" } },
 	{ { "-j", "-1", "a.py" }, { "number of jobs", "'-1'" } },
@@ -421,6 +427,33 @@ static const struct {
 	{ { "-x", "(", "a.py" }, { "regular expression", "'('" } },
 	{ { "-x", "[a", "a.py" }, { "regular expression", "position" } },
 };
+
+/* --python: names split at commas, kept in order across repeats. */
+START_TEST(test_pythons)
+{
+	struct pcb_options opt;
+	char *cause = NULL;
+
+	ck_assert_int_eq(parse(&opt, &cause, "a.py"), PCB_CLI_RUN);
+	ck_assert_uint_eq(opt.npythons, 0);
+	pcb_cli_fini(&opt);
+	ck_assert_int_eq(parse(&opt, &cause, "--python=python3.12,/opt/py/bin/python3",
+			     "--python", "python3.9", "a.py"),
+	    PCB_CLI_RUN);
+	ck_assert_uint_eq(opt.npythons, 3);
+	ck_assert_str_eq(opt.pythons[0], "python3.12");
+	ck_assert_str_eq(opt.pythons[1], "/opt/py/bin/python3");
+	ck_assert_str_eq(opt.pythons[2], "python3.9");
+	pcb_cli_fini(&opt);
+	ck_assert_uint_eq(opt.npythons, 0);
+	/* compileall's dialect takes it too. */
+	ck_assert_int_eq(parse(&opt, &cause, "--compileall", "--python=python3",
+			     "a.py"),
+	    PCB_CLI_RUN);
+	ck_assert_uint_eq(opt.npythons, 1);
+	pcb_cli_fini(&opt);
+}
+END_TEST
 
 START_TEST(test_bad_values)
 {
@@ -959,6 +992,7 @@ cli_suite(void)
 	tcase_add_test(core, test_exclude);
 	tcase_add_test(core, test_environment);
 	tcase_add_test(core, test_actions);
+	tcase_add_test(core, test_pythons);
 	tcase_add_test(core, test_collect_files);
 	tcase_add_test(core, test_collect_dir);
 	tcase_add_test(core, test_collect_exclude);
