@@ -23,6 +23,9 @@
 /* Interpreters --python may name in one run. */
 #define PCB_MAX_PYTHONS 16
 
+/* py3compile's -X patterns one run may give. */
+#define PCB_MAX_DEB_EXCLUDES 16
+
 /* How a .pyc says whether it is still valid (SPEC 5; PEP 552). */
 enum pcb_mode {
 	PCB_MODE_DEFAULT = -1, /* checked-hash if SOURCE_DATE_EPOCH is set */
@@ -47,6 +50,7 @@ enum pcb_status {
 enum pcb_dialect {
 	PCB_DIALECT_OWN = 0,
 	PCB_DIALECT_COMPILEALL,
+	PCB_DIALECT_PY3COMPILE, /* after --py3compile: Debian's (debpython.c) */
 };
 
 /* Which existing .pyc files let a source be skipped. */
@@ -136,8 +140,13 @@ struct pcb_options {
 	enum pcb_backend_kind backend;  /* --backend, PYCOMPILE_BATCH_BACKEND */
 	double timeout;                 /* --timeout seconds, 0 for none */
 	char *pythons[PCB_MAX_PYTHONS]; /* --python names, in order (owned) */
-	size_t npythons;                /* 0: the linked Python alone */
-	char **inputs; /* FILE and '-' arguments, borrowed from argv */
+	/* py3compile's -p PKG, -V RANGE, -X REGEX (in order), -O. */
+	const char *deb_package, *deb_vrange;
+	const char *deb_excludes[PCB_MAX_DEB_EXCLUDES];
+	size_t ndeb_excludes;
+	int deb_optimize;
+	size_t npythons; /* 0: the linked Python alone */
+	char **inputs;   /* FILE and '-' arguments, borrowed from argv */
 	size_t ninputs;
 };
 

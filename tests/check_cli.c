@@ -19,6 +19,7 @@
 #include "backend/backend.h"
 #include "check_units.h"
 #include "cli/cli.h"
+#include "cli/debpython.h"
 #include "cli/exclude.h"
 #include "cli/inputs.h"
 
@@ -428,6 +429,79 @@ static const struct {
 	{ { "-x", "[a", "a.py" }, { "regular expression", "position" } },
 };
 
+/* py3compile's -V, as debpython's parse_vrange reads it (its doctests). */
+START_TEST(test_deb_range)
+{
+	static const struct {
+		const char *s;
+		int min, max;
+	} good[] = {
+		{ "3.0-", 300, -1 },
+		{ "3.1-3.3", 301, 303 },
+		{ "3.2-4.0", 302, 400 },
+		{ "-3.7", -1, 307 },
+		{ "3.2", 302, 302 },
+		{ "", -1, -1 },
+		{ "-", -1, -1 },
+		{ "3.13", 313, 313 },
+		{ "3.13x", 313, 313 },
+		{ "3.12-x", 312, -1 },
+	};
+	static const char *const bad[] = { "x", "3", "3.", "-x", "3.3-3.1",
+		"3.100", "13.1" };
+	struct pcb_deb_range r;
+
+	for (size_t i = 0; i < sizeof good / sizeof good[0]; i++) {
+		ck_assert_msg(pcb_debpython_parse_range(good[i].s, &r) == 0,
+		    "'%s' refused", good[i].s);
+		ck_assert_msg(r.min == good[i].min && r.max == good[i].max,
+		    "'%s': %d-%d", good[i].s, r.min, r.max);
+	}
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+		ck_assert_msg(pcb_debpython_parse_range(bad[i], &r) == -EINVAL,
+		    "'%s' taken", bad[i]);
+}
+END_TEST
+
+/* --py3compile: py3compile's options, and what they decide. */
+START_TEST(test_py3compile_options)
+{
+	struct pcb_options opt;
+	char *cause = NULL;
+
+	ck_assert_int_eq(parse(&opt, &cause, "--py3compile", "-v", "-q", "-V",
+			     "3.13-", "-X", "a", "-X", "b", "/usr/share/foo"),
+	    PCB_CLI_RUN);
+	ck_assert_int_eq(opt.dialect, PCB_DIALECT_PY3COMPILE);
+	ck_assert_int_eq(opt.verbose, 0);
+	ck_assert_str_eq(opt.deb_vrange, "3.13-");
+	ck_assert_uint_eq(opt.ndeb_excludes, 2);
+	ck_assert_str_eq(opt.deb_excludes[1], "b");
+	ck_assert_int_eq(opt.fresh, PCB_FRESH_COMPILEALL);
+	ck_assert_int_eq(opt.levels[0], -1);
+	pcb_cli_fini(&opt);
+	ck_assert_int_eq(parse(&opt, &cause, "--py3compile", "-O", "-p", "pkg"),
+	    PCB_CLI_RUN);
+	ck_assert_str_eq(opt.deb_package, "pkg");
+	ck_assert_int_eq(opt.levels[0], 1);
+	ck_assert_int_eq(opt.fresh, PCB_FRESH_NONE);
+	pcb_cli_fini(&opt);
+	ck_assert_int_eq(parse(&opt, &cause, "--py3compile", "-f", "d"),
+	    PCB_CLI_RUN);
+	ck_assert_int_eq(opt.fresh, PCB_FRESH_NONE);
+	pcb_cli_fini(&opt);
+	ck_assert_int_eq(parse(&opt, &cause, "--py3compile"),
+	    PCB_CLI_USAGE_ERROR);
+	free(cause);
+	cause = NULL;
+	ck_assert_int_eq(parse(&opt, &cause, "--py3compile", "-p", "p", "-X",
+			     "a"),
+	    PCB_CLI_USAGE_ERROR);
+	ck_assert_ptr_nonnull(strstr(cause, "private directories only"));
+	free(cause);
+}
+END_TEST
+
 /* --python: names split at commas, kept in order across repeats. */
 START_TEST(test_pythons)
 {
@@ -437,7 +511,8 @@ START_TEST(test_pythons)
 	ck_assert_int_eq(parse(&opt, &cause, "a.py"), PCB_CLI_RUN);
 	ck_assert_uint_eq(opt.npythons, 0);
 	pcb_cli_fini(&opt);
-	ck_assert_int_eq(parse(&opt, &cause, "--python=python3.12,/opt/py/bin/python3",
+	ck_assert_int_eq(parse(&opt, &cause,
+			     "--python=python3.12,/opt/py/bin/python3",
 			     "--python", "python3.9", "a.py"),
 	    PCB_CLI_RUN);
 	ck_assert_uint_eq(opt.npythons, 3);
@@ -993,6 +1068,8 @@ cli_suite(void)
 	tcase_add_test(core, test_environment);
 	tcase_add_test(core, test_actions);
 	tcase_add_test(core, test_pythons);
+	tcase_add_test(core, test_deb_range);
+	tcase_add_test(core, test_py3compile_options);
 	tcase_add_test(core, test_collect_files);
 	tcase_add_test(core, test_collect_dir);
 	tcase_add_test(core, test_collect_exclude);

@@ -341,6 +341,57 @@ package_in() {
 		echo "not ok - $suite: the installed program"
 		failed=$((failed + 1))
 	fi
+	# --py3compile against Debian's py3compile on a real package's files,
+	# in the system's directories, which this chroot is there to lose.
+	if in_root "$clean" '
+		set -e
+		export DEBIAN_FRONTEND=noninteractive
+		apt-get install -y -qq --no-install-recommends python3-idna >/dev/null
+		d=/usr/lib/python3/dist-packages/idna
+		v=$(python3 -c "import sys; print(\"%d.%d\" % sys.version_info[:2])")
+		n=0
+		same() {
+			for who in py3compile pcb; do
+				find $d -name __pycache__ -prune -exec rm -rf {} +
+				[ -z "${BEFORE:-}" ] || eval "$BEFORE"
+				set +e
+				if [ $who = py3compile ]; then
+					py3compile "$@" >/tmp/out.$who 2>/tmp/err.$who
+				else
+					pycompile-batch --py3compile "$@" >/tmp/out.$who 2>/tmp/err.$who
+				fi
+				echo $? >/tmp/rc.$who
+				set -e
+				rm -rf /tmp/tree.$who && cp -a $d /tmp/tree.$who
+			done
+			cmp /tmp/rc.py3compile /tmp/rc.pcb
+			cmp /tmp/err.py3compile /tmp/err.pcb
+			diff -r /tmp/tree.py3compile /tmp/tree.pcb
+			k=$(find /tmp/tree.pcb -name "*.pyc" | wc -l)
+			[ "$k" -gt 0 ] || [ "${NONE:-}" = 1 ]
+			echo "same: $* ($k .pyc files)"
+			n=$((n + 1))
+		}
+		same -p python3-idna
+		same -p python3-idna -V $v
+		same -p python3-idna -V $v-
+		same -p python3-idna -O
+		same -p python3-idna $d -X ".*codec"
+		same -p python3-idna $d/
+		old="find $d -name \"*.py\" -exec python3 -m py_compile {} +; find $d -name \"*.pyc\" -exec touch -d 2001-01-01 {} +"
+		BEFORE=$old same -p python3-idna
+		[ -z "$(find /tmp/tree.pcb -name "*.pyc" -newermt 2002-01-01)" ]
+		BEFORE=$old same -p python3-idna -f
+		[ -z "$(find /tmp/tree.pcb -name "*.pyc" ! -newermt 2002-01-01)" ]
+		echo "$n cases"
+	' >"$out/py3compile.out" 2>&1; then
+		echo "ok - $suite: --py3compile -p python3-idna (public, -V, -O, a private DIR with -X, up to date, -f) gives what py3compile gives: $(tail -1 "$out/py3compile.out")"
+		passed=$((passed + 1))
+	else
+		tail -20 "$out/py3compile.out"
+		echo "not ok - $suite: --py3compile against py3compile"
+		failed=$((failed + 1))
+	fi
 	rm -rf --one-file-system "$clean"
 }
 

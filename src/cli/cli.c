@@ -82,6 +82,8 @@ static int set_no_recursion(struct parse_state *, const char *, void *);
 static int set_force(struct parse_state *, const char *, void *);
 static int count_quiet(struct parse_state *, const char *, void *);
 static int add_pythons(struct parse_state *, const char *, void *);
+static int clear_verbose(struct parse_state *, const char *, void *);
+static int add_deb_exclude(struct parse_state *, const char *, void *);
 
 #define FIELD(f) offsetof(struct pcb_options, f)
 
@@ -168,6 +170,26 @@ static const struct cli_option compileall_options[] = {
 	LONG_ONLY_ROWS,
 };
 
+/*
+ * py3compile's options (Debian's /usr/bin/py3compile), then ours that it
+ * lacks.  -q only undoes -v there: errors are printed either way.
+ */
+static const struct cli_option py3compile_options[] = {
+	{ "verbose", 'v', CLI_FLAG, FIELD(verbose) },
+	{ "quiet", 'q', CLI_FLAG, 0, clear_verbose },
+	{ "force", 'f', CLI_FLAG, 0, set_force },
+	{ NULL, 'O', CLI_FLAG, FIELD(deb_optimize) },
+	{ "package", 'p', CLI_TEXT, FIELD(deb_package) },
+	{ NULL, 'V', CLI_TEXT, FIELD(deb_vrange) },
+	{ "exclude", 'X', CLI_VALUE, 0, add_deb_exclude, "-X",
+	    "16 patterns at most" },
+	{ "jobs", 'j', CLI_VALUE, FIELD(jobs), parse_jobs, "number of jobs",
+	    "0 to 1024" },
+	{ "help", 'h', CLI_ACTION, .action = PCB_CLI_HELP },
+	{ "version", 0, CLI_ACTION, .action = PCB_CLI_VERSION },
+	LONG_ONLY_ROWS,
+};
+
 /* A dialect's rows. */
 struct cli_table {
 	const struct cli_option *rows;
@@ -178,18 +200,23 @@ static const struct cli_table tables[] = {
 	[PCB_DIALECT_OWN] = { options, sizeof options / sizeof options[0] },
 	[PCB_DIALECT_COMPILEALL] = { compileall_options,
 	    sizeof compileall_options / sizeof compileall_options[0] },
+	[PCB_DIALECT_PY3COMPILE] = { py3compile_options,
+	    sizeof py3compile_options / sizeof py3compile_options[0] },
 };
 
 /* The most rows a table has: getopt_long's tables are sized by it. */
 #define MAX_ROWS 40
 _Static_assert(sizeof options / sizeof options[0] <= MAX_ROWS &&
-	sizeof compileall_options / sizeof compileall_options[0] <= MAX_ROWS,
+	sizeof compileall_options / sizeof compileall_options[0] <= MAX_ROWS &&
+	sizeof py3compile_options / sizeof py3compile_options[0] <= MAX_ROWS,
     "MAX_ROWS holds every table");
 /* getopt_long's value for a row without a letter: above any char. */
 #define ROW_VALUE 256
 
 /* The first argument that makes the rest compileall's command line. */
 #define COMPILEALL_ARG "--compileall"
+/* The first argument that makes the rest py3compile's command line. */
+#define PY3COMPILE_ARG "--py3compile"
 
 void
 pcb_cli_usage(FILE *out)
@@ -242,6 +269,9 @@ pcb_cli_usage(FILE *out)
 	    "  -h, --help               show this help and exit\n"
 	    "  -V, --version            show the version and the linked Python's, and exit\n"
 	    "\n"
+	    "With --compileall or --py3compile first, the rest is python -m compileall's\n"
+	    "or Debian's py3compile's command line (see --compileall --help).\n"
+	    "\n"
 	    "Exit status: 0 all files compiled, 1 some file failed, 2 usage error or the\n"
 	    "Python runtime could not start, 128+N stopped by signal N.\n",
 	    out);
@@ -282,6 +312,38 @@ pcb_cli_usage_compileall(FILE *out)
 	    "--timeout=SECONDS, --fail-fast, --version (see pycompile-batch --help).\n"
 	    "\n"
 	    "Exit status: 0 all files compiled, 1 some file failed, 2 usage error.\n",
+	    out);
+}
+
+void
+pcb_cli_usage_py3compile(FILE *out)
+{
+	fputs(
+	    "Usage: pycompile-batch --py3compile [-V [X.Y][-][A.B]] DIR_OR_FILE [-X REGEXPR]\n"
+	    "       pycompile-batch --py3compile -p PACKAGE [DIR]\n"
+	    "Debian's py3compile command line, compiled in parallel: for each Python\n"
+	    "3.X that /usr/share/python3/debian_defaults supports (or -V names) and\n"
+	    "/usr/bin/python3.X has, the package's public modules (-p), its files\n"
+	    "under DIR (-p with DIR, for the default Python), or DIR_OR_FILE.\n"
+	    "\n"
+	    "  -v, --verbose            print \"Compiling 'path'...\" lines\n"
+	    "  -q, --quiet              undo -v (errors are printed either way)\n"
+	    "  -f, --force              compile even where the .pyc is up to date\n"
+	    "  -O                       compile at optimisation level 1 (.opt-1.pyc)\n"
+	    "  -p, --package=PACKAGE    the files dpkg -L PACKAGE lists\n"
+	    "  -V VERSION_RANGE         3.13 (only), 3.13- (and later), 3.12-3.14 (3.12\n"
+	    "                           and 3.13: the upper bound is left out), -4.0\n"
+	    "  -X, --exclude=REGEXPR    skip files REGEXPR matches at their start, in\n"
+	    "                           full or below DIR_OR_FILE; repeatable\n"
+	    "  -j, --jobs=N             N workers (0, the default: one per online CPU)\n"
+	    "  -h, --help               show this help and exit\n"
+	    "Also: --cache=DIR, --cache-read-only, --cache-max-size=SIZE, --reproducible,\n"
+	    "--compile-every-level, --report=FILE, --progress=WHEN, --backend=KIND,\n"
+	    "--timeout=SECONDS, --fail-fast, --version (see pycompile-batch --help).\n"
+	    "\n"
+	    "Exit status: 0 all files compiled, 1 some file failed, 2 usage error (a\n"
+	    "bad range or pattern, a package dpkg does not know), 3 no Python of the\n"
+	    "range is installed.\n",
 	    out);
 }
 
@@ -374,6 +436,26 @@ add_pythons(struct parse_state *st, const char *arg, void *field)
 			return 0;
 		p += n + 1;
 	}
+}
+
+/* py3compile's -q: sets its verbose option back to false. */
+static int
+clear_verbose(struct parse_state *st, const char *arg, void *field)
+{
+	st->opt->verbose = 0;
+	return 0;
+}
+
+/* py3compile's -X: each kept, in order (debpython.c compiles them). */
+static int
+add_deb_exclude(struct parse_state *st, const char *arg, void *field)
+{
+	struct pcb_options *opt = st->opt;
+
+	if (opt->ndeb_excludes == PCB_MAX_DEB_EXCLUDES)
+		return -EINVAL;
+	opt->deb_excludes[opt->ndeb_excludes++] = arg;
+	return 0;
 }
 
 /* -x: the last pattern wins; it is compiled once every option is read. */
@@ -623,6 +705,19 @@ resolve_options(const struct parse_state *st)
 	if (opt->cache_dir != NULL && *opt->cache_dir == '\0')
 		opt->cache_dir = NULL;
 	opt->fresh = opt->incremental ? PCB_FRESH_HEADER : PCB_FRESH_NONE;
+	if (opt->dialect == PCB_DIALECT_PY3COMPILE) {
+		/*
+		 * "python3.X -O -m py_compile": level 1; py3compile's own
+		 * check then looks for a .pyo, never there, so every file is
+		 * compiled.  Else its 12-byte check, unless -f.
+		 */
+		if (opt->deb_optimize)
+			opt->levels[0] = opt->optimize = 1;
+		opt->fresh = st->force || opt->deb_optimize ?
+		    PCB_FRESH_NONE :
+		    PCB_FRESH_COMPILEALL;
+		return;
+	}
 	if (opt->dialect != PCB_DIALECT_COMPILEALL)
 		return;
 	/* compileall.main: -r over -l; -e "" is none; -f or its own check. */
@@ -657,9 +752,6 @@ compile_path_options(struct pcb_options *opt)
 	opt->limit_sl_dest = NULL;
 	pcb_exclude_free(opt->exclude);
 	opt->exclude = NULL;
-	for (size_t i = 0; i < opt->npythons; i++)
-		free(opt->pythons[i]);
-	opt->npythons = 0;
 }
 
 /* Options that do not go together.  Returns 0 or -EINVAL with *cause. */
@@ -714,6 +806,37 @@ resolve_defaults(struct pcb_options *opt)
 	}
 }
 
+/*
+ * The rest of py3compile's command line: DIR_OR_FILE arguments or -p, -X
+ * only with them (its own parser.error), never --python (-V picks).
+ */
+static enum pcb_cli_action
+py3compile_checks(struct parse_state *st, int argc, char **argv, char **cause)
+{
+	struct pcb_options *opt = st->opt;
+
+	opt->inputs = argv + optind;
+	opt->ninputs = (size_t)(argc - optind);
+	resolve_options(st);
+	if (opt->ninputs == 0 && opt->deb_package == NULL)
+		pcb_error_set(cause, -EINVAL,
+		    "give DIR_OR_FILE or -p PACKAGE (try --help)");
+	else if (opt->ndeb_excludes > 0 && opt->ninputs == 0)
+		pcb_error_set(cause, -EINVAL,
+		    "--exclude option works with private directories only, "
+		    "please use /usr/share/python3/bcep to specify public "
+		    "modules to skip");
+	else if (opt->npythons > 0)
+		pcb_error_set(cause, -EINVAL,
+		    "--python does not go with --py3compile: -V picks the "
+		    "interpreters");
+	else if (check_combinations(st, cause) == 0) {
+		resolve_defaults(opt);
+		return PCB_CLI_RUN;
+	}
+	return PCB_CLI_USAGE_ERROR;
+}
+
 enum pcb_cli_action
 pcb_cli_parse(int argc, char **argv, struct pcb_options *opt, char **cause)
 {
@@ -723,14 +846,19 @@ pcb_cli_parse(int argc, char **argv, struct pcb_options *opt, char **cause)
 	if (set_defaults(opt, cause) < 0)
 		return PCB_CLI_USAGE_ERROR;
 	/* "--compileall" stands where getopt looks for the program's name. */
-	if (argc > 1 && strcmp(argv[1], COMPILEALL_ARG) == 0) {
+	if (argc > 1 && strcmp(argv[1], COMPILEALL_ARG) == 0)
 		opt->dialect = PCB_DIALECT_COMPILEALL;
+	else if (argc > 1 && strcmp(argv[1], PY3COMPILE_ARG) == 0)
+		opt->dialect = PCB_DIALECT_PY3COMPILE;
+	if (opt->dialect != PCB_DIALECT_OWN) {
 		argc--;
 		argv++;
 	}
 	action = read_options(&tables[opt->dialect], argc, argv, &st, cause);
 	if (action != PCB_CLI_RUN)
 		return action;
+	if (opt->dialect == PCB_DIALECT_PY3COMPILE)
+		return py3compile_checks(&st, argc, argv, cause);
 	/* compileall without FILE|DIR compiles sys.path (main.c). */
 	if (optind >= argc && opt->dialect != PCB_DIALECT_COMPILEALL) {
 		pcb_error_set(cause, -EINVAL, "no files given (try --help)");
@@ -745,8 +873,15 @@ pcb_cli_parse(int argc, char **argv, struct pcb_options *opt, char **cause)
 	    pcb_exclude_compile(st.rx, &opt->exclude, cause) < 0)
 		return PCB_CLI_USAGE_ERROR;
 	if (opt->dialect == PCB_DIALECT_COMPILEALL && opt->ninputs == 0 &&
-	    opt->flist == NULL)
+	    opt->flist == NULL) {
+		if (opt->npythons > 0) {
+			pcb_error_set(cause, -EINVAL,
+			    "--python needs FILE|DIR arguments: sys.path is the "
+			    "linked Python's");
+			return PCB_CLI_USAGE_ERROR;
+		}
 		compile_path_options(opt);
+	}
 	resolve_defaults(opt);
 	return PCB_CLI_RUN;
 }

@@ -36,6 +36,9 @@ void pcb_cli_usage(FILE *out);
 /* Prints --compileall --help to out. */
 void pcb_cli_usage_compileall(FILE *out);
 
+/* py3compile's usage (after --py3compile), on out. */
+void pcb_cli_usage_py3compile(FILE *out);
+
 /* Frees what parse allocated (the -x pattern); accepts a failed parse's. */
 void pcb_cli_fini(struct pcb_options *opt);
 

@@ -113,6 +113,13 @@ pcb_exclude_match(struct pcb_exclude *x, const char *path)
 		   NULL) >= 0;
 }
 
+int
+pcb_exclude_match_start(struct pcb_exclude *x, const char *path)
+{
+	return pcre2_match(x->code, (PCRE2_SPTR)path, strlen(path), 0,
+		   PCRE2_ANCHORED, x->md, NULL) >= 0;
+}
+
 void
 pcb_exclude_free(struct pcb_exclude *x)
 {

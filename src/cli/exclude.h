@@ -24,6 +24,9 @@ int pcb_exclude_compile(const char *pattern, struct pcb_exclude **out,
  */
 int pcb_exclude_match(struct pcb_exclude *x, const char *path);
 
+/* The same, matched at the start of path only: re.match (py3compile -X). */
+int pcb_exclude_match_start(struct pcb_exclude *x, const char *path);
+
 /* Frees it; accepts NULL. */
 void pcb_exclude_free(struct pcb_exclude *x);
 

@@ -15,6 +15,7 @@
 #include "backend/backend.h"
 #include "backend/child.h"
 #include "cli/cli.h"
+#include "cli/debpython.h"
 #include "cli/inputs.h"
 #include "cli/list.h"
 #include "cli/pythons.h"
@@ -169,37 +170,113 @@ strip_minor(const struct pcb_options *opt, const struct pcb_pythons *pys,
 	return 0;
 }
 
+/* One pass: an interpreter (NULL: the linked Python) and its paths. */
+struct pass {
+	const struct pcb_python *py;
+	char **paths, **dfiles; /* borrowed from the plan */
+	size_t n;
+};
+
+/* What a run compiles: its passes, and the lists they borrow. */
+struct plan {
+	struct pcb_pythons pys;
+	struct pcb_inputs in;    /* the own and compileall's dialects */
+	struct pcb_deb_plan deb; /* py3compile's */
+	struct pass passes[PCB_MAX_PYTHONS];
+	size_t npasses;
+};
+
+static void
+plan_fini(struct plan *pl)
+{
+	pcb_pythons_fini(&pl->pys);
+	pcb_inputs_fini(&pl->in);
+	pcb_debpython_fini(&pl->deb);
+}
+
 /*
- * The passes of the run: one per interpreter of pys (the linked Python
- * alone without --python), each over every path.  A stop signal, or a
- * failure under --fail-fast, leaves the later passes not run.  Returns 0
- * (*signo set if a signal stopped it) or -errno with *cause.
+ * The own and compileall's plan: the --python interpreters (or the linked
+ * Python), each over every path collected.  Returns 0 or the exit status
+ * for a run that cannot happen, with *cause.
+ */
+static int
+plan_own(const struct pcb_options *opt, struct plan *pl, char **cause)
+{
+	unsigned py_minor;
+	int ret;
+
+	if (pcb_pythons_find(opt, opt->pythons, opt->npythons, 1, &pl->pys,
+		cause) < 0)
+		return 2;
+	if ((ret = strip_minor(opt, &pl->pys, &py_minor, cause)) < 0 ||
+	    (ret = pcb_inputs_collect(opt, py_minor, &pl->in, cause)) < 0)
+		return ret == -EDOM ? 2 : list_error(opt, ret, cause);
+	pl->npasses = pl->pys.n ? pl->pys.n : 1;
+	for (size_t i = 0; i < pl->npasses; i++)
+		pl->passes[i] = (struct pass){
+			.py = pl->pys.n ? &pl->pys.items[i] : NULL,
+			.paths = pl->in.paths.items,
+			.dfiles = pl->in.dfiles.items,
+			.n = pl->in.paths.len,
+		};
+	return 0;
+}
+
+/*
+ * py3compile's plan: each Python of the range over its own files
+ * (debpython.c).  Returns 0 or the exit status, with *cause: 3 where no
+ * Python of the range is installed, as py3compile exits.
+ */
+static int
+plan_py3compile(const struct pcb_options *opt, struct plan *pl, char **cause)
+{
+	int ret;
+
+	if ((ret = pcb_debpython_plan(opt, &pl->deb, cause)) < 0)
+		return ret == -ENOENT ? 3 : 2;
+	if (pcb_pythons_find(opt, pl->deb.pythons, pl->deb.n, 0, &pl->pys,
+		cause) < 0)
+		return 2;
+	pl->npasses = pl->pys.n;
+	for (size_t i = 0; i < pl->npasses; i++)
+		pl->passes[i] = (struct pass){
+			.py = &pl->pys.items[i],
+			.paths = pl->deb.files[i].items,
+			.n = pl->deb.files[i].len,
+		};
+	return 0;
+}
+
+/*
+ * Runs the passes in order.  A stop signal, or a failure under
+ * --fail-fast, leaves the later passes not run.  Returns 0 (*signo set if
+ * a signal stopped it) or -errno with *cause.
  */
 static int
 run_passes(const struct pcb_options *opt, const char *argv0,
-    const struct pcb_pythons *pys, struct pcb_inputs *in,
-    struct pcb_report *rep, int *signo, int *abandoned, char **cause)
+    const struct plan *pl, struct pcb_report *rep, int *signo, int *abandoned,
+    char **cause)
 {
 	struct pcb_jobs_sink sink;
-	size_t npasses = pys->n ? pys->n : 1;
 	int stopped = 0;
 
 	pcb_report_sink(rep, &sink);
-	for (size_t i = 0; i < npasses; i++) {
-		const struct pcb_python *py = pys->n ? &pys->items[i] : NULL;
+	for (size_t i = 0; i < pl->npasses; i++) {
+		const struct pass *ps = &pl->passes[i];
+		const struct pcb_python *py = ps->py;
 		size_t failed;
 
-		pcb_report_pass(rep, py ? py->path : NULL);
+		pcb_report_pass(rep, py ? py->path : NULL, ps->paths, ps->n);
 		if (!stopped &&
 		    pcb_jobs_run(opt, py && !py->linked ? py->path : NULL,
-			argv0, in->paths.items, in->dfiles.items, in->paths.len,
-			&sink, signo, abandoned, cause) < 0)
+			argv0, ps->paths, ps->dfiles, ps->n, &sink, signo,
+			abandoned, cause) < 0)
 			return -EIO;
 		failed = pcb_report_pass_end(rep);
 		stopped |=
 		    *signo != 0 || *abandoned || (opt->fail_fast && failed > 0);
 		/* Which interpreter failed, where several compile. */
-		if (failed > 0 && npasses > 1 && !opt->quiet)
+		if (failed > 0 && pl->npasses > 1 && !opt->quiet)
 			fprintf(stderr,
 			    "%s: %zu file%s failed with %s (Python %s)\n",
 			    PACKAGE_NAME, failed, failed == 1 ? "" : "s",
@@ -213,32 +290,30 @@ run_passes(const struct pcb_options *opt, const char *argv0,
  * Returns the exit status; *cause says why the run could not happen.
  */
 static int
-compile_all(const struct pcb_options *opt, const char *argv0,
-    struct pcb_inputs *in, int *abandoned, char **cause)
+compile_all(const struct pcb_options *opt, const char *argv0, struct plan *pl,
+    int *abandoned, char **cause)
 {
 	struct pcb_report rep = { 0 };
-	struct pcb_pythons pys = { 0 };
-	unsigned py_minor;
+	struct pcb_inputs *in = &pl->in;
 	int ret, signo = 0, status;
 
-	if (pcb_pythons_find(opt, &pys, cause) < 0) {
-		pcb_pythons_fini(&pys);
-		return 2;
-	}
-	if ((ret = strip_minor(opt, &pys, &py_minor, cause)) < 0 ||
-	    (ret = pcb_inputs_collect(opt, py_minor, in, cause)) < 0) {
-		pcb_pythons_fini(&pys);
-		return ret == -EDOM ? 2 : list_error(opt, ret, cause);
-	}
-	if ((ret = pcb_report_open(&rep, opt, in->paths.items, in->paths.len)) <
-	    0) {
+	if ((status = opt->dialect == PCB_DIALECT_PY3COMPILE ?
+		    plan_py3compile(opt, pl, cause) :
+		    plan_own(opt, pl, cause)) != 0)
+		return status;
+	if ((ret = pcb_report_open(&rep, opt, pl->passes[0].paths,
+		 pl->passes[0].n)) < 0) {
 		fprintf(stderr, "%s: cannot write the report %s: %s\n",
 		    PACKAGE_NAME, opt->report_path, strerror(-ret));
-		pcb_pythons_fini(&pys);
 		return 2;
 	}
 	/* compileall's own warnings ("Can't list", stripdir), as it words them. */
-	pcb_report_notes(&rep, in->notes.items, in->note_at, in->notes.len);
+	if (opt->dialect == PCB_DIALECT_PY3COMPILE)
+		pcb_report_notes(&rep, pl->deb.notes.items, NULL,
+		    pl->deb.notes.len);
+	else
+		pcb_report_notes(&rep, in->notes.items, in->note_at,
+		    in->notes.len);
 	for (size_t i = 0; i < in->excluded.len; i++)
 		pcb_report_excluded(&rep, in->excluded.items[i]);
 	/*
@@ -247,8 +322,7 @@ compile_all(const struct pcb_options *opt, const char *argv0,
 	 */
 	signal(SIGXFSZ, SIG_IGN);
 	signal(SIGPIPE, SIG_IGN);
-	if (run_passes(opt, argv0, &pys, in, &rep, &signo, abandoned, cause) <
-	    0)
+	if (run_passes(opt, argv0, pl, &rep, &signo, abandoned, cause) < 0)
 		status = 2;
 	else
 		status = signo ? 128 + signo : rep.failed > 0 ? 1 : 0;
@@ -259,7 +333,6 @@ compile_all(const struct pcb_options *opt, const char *argv0,
 			printf("\n[interrupted]\n");
 		status = 1;
 	}
-	pcb_pythons_fini(&pys);
 	return status;
 }
 
@@ -267,7 +340,7 @@ int
 main(int argc, char **argv)
 {
 	struct pcb_options opt;
-	struct pcb_inputs in = { 0 };
+	static struct plan plan; /* zeroed; abandoned reads may hold it */
 	char *cause = NULL;
 	int status, abandoned = 0;
 
@@ -280,6 +353,8 @@ main(int argc, char **argv)
 	case PCB_CLI_HELP:
 		if (opt.dialect == PCB_DIALECT_COMPILEALL)
 			pcb_cli_usage_compileall(stdout);
+		else if (opt.dialect == PCB_DIALECT_PY3COMPILE)
+			pcb_cli_usage_py3compile(stdout);
 		else
 			pcb_cli_usage(stdout);
 		return 0;
@@ -293,7 +368,7 @@ main(int argc, char **argv)
 	case PCB_CLI_RUN:
 		break;
 	}
-	status = compile_all(&opt, argv[0], &in, &abandoned, &cause);
+	status = compile_all(&opt, argv[0], &plan, &abandoned, &cause);
 	if (cause != NULL)
 		fprintf(stderr, "%s: %s\n", PACKAGE_NAME, cause);
 	free(cause);
@@ -307,6 +382,6 @@ main(int argc, char **argv)
 		_exit(status);
 	}
 	pcb_cli_fini(&opt);
-	pcb_inputs_fini(&in);
+	plan_fini(&plan);
 	return status;
 }

@@ -102,20 +102,20 @@ ask(const struct pcb_options *opt, struct pcb_python *py, char **cause)
 }
 
 int
-pcb_pythons_find(const struct pcb_options *opt, struct pcb_pythons *out,
-    char **cause)
+pcb_pythons_find(const struct pcb_options *opt, char *const *names, size_t n,
+    int dedupe, struct pcb_pythons *out, char **cause)
 {
-	for (size_t i = 0; i < opt->npythons; i++) {
+	for (size_t i = 0; i < n && i < PCB_MAX_PYTHONS; i++) {
 		struct pcb_python *py = &out->items[out->n];
 		int ret, seen = 0;
 
-		py->name = opt->pythons[i];
+		py->name = names[i];
 		if ((ret = find_executable(py->name, &py->path, cause)) < 0 ||
 		    (ret = ask(opt, py, cause)) < 0) {
 			out->n++; /* for pcb_pythons_fini */
 			return ret;
 		}
-		for (size_t j = 0; j < out->n; j++)
+		for (size_t j = 0; dedupe && j < out->n; j++)
 			seen |= strcmp(out->items[j].rt.cache_tag,
 				    py->rt.cache_tag) == 0;
 		if (!seen) {

@@ -26,12 +26,14 @@ struct pcb_pythons {
 };
 
 /*
- * Finds every interpreter opt->pythons names, in order, into out (zeroed
- * by the caller).  Returns 0, or a negative errno with *cause naming the
- * interpreter: not found, not runnable, not a Python this program can use.
+ * Finds the interpreters names[0..n) name, in order, into out (zeroed by
+ * the caller), with dedupe an interpreter of an earlier one's cache tag
+ * dropped.  opt says which backend and --timeout.  Returns 0, or a negative
+ * errno with *cause naming the interpreter: not found, not runnable, not a
+ * Python this program can use.
  */
-int pcb_pythons_find(const struct pcb_options *opt, struct pcb_pythons *out,
-    char **cause);
+int pcb_pythons_find(const struct pcb_options *opt, char *const *names,
+    size_t n, int dedupe, struct pcb_pythons *out, char **cause);
 
 /* Frees what pcb_pythons_find filled; accepts a zeroed one. */
 void pcb_pythons_fini(struct pcb_pythons *ps);

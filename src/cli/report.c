@@ -266,7 +266,7 @@ void
 pcb_report_job(struct pcb_report *rep, const struct pcb_job *job)
 {
 	rep->nreported = job->index + 1;
-	if (rep->dialect == PCB_DIALECT_OWN)
+	if (rep->dialect != PCB_DIALECT_COMPILEALL)
 		own_lines(rep, job);
 	else {
 		flush_notes(rep, job->index);
@@ -279,9 +279,12 @@ pcb_report_job(struct pcb_report *rep, const struct pcb_job *job)
 }
 
 void
-pcb_report_pass(struct pcb_report *rep, const char *python)
+pcb_report_pass(struct pcb_report *rep, const char *python, char **paths,
+    size_t npaths)
 {
 	rep->python = python;
+	rep->paths = paths;
+	rep->npaths = npaths;
 	rep->nreported = 0;
 	rep->pass_failed = 0;
 	if (rep->dialect == PCB_DIALECT_COMPILEALL)

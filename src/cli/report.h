@@ -74,11 +74,13 @@ void pcb_report_job(struct pcb_report *rep, const struct pcb_job *job);
 void pcb_report_sink(struct pcb_report *rep, struct pcb_jobs_sink *sink);
 
 /*
- * Starts a pass over the paths for the interpreter python (its path, for
- * the records; NULL without --python): the paths are reported again, and
- * compileall's notes printed again, as a second compileall run prints them.
+ * Starts a pass over paths (borrowed until the next pass or close) for the
+ * interpreter python (its path, for the records; NULL without --python):
+ * compileall's notes are printed again, as a second compileall run prints
+ * them.
  */
-void pcb_report_pass(struct pcb_report *rep, const char *python);
+void pcb_report_pass(struct pcb_report *rep, const char *python, char **paths,
+    size_t npaths);
 
 /*
  * Ends a pass: records each path it never reported as not run.  Returns
