@@ -90,7 +90,7 @@ def hello():
     send(HELLO, [
         field_int(0),
         field_str(sys.version.split()[0]),
-        field_str(sys.version),
+        field_str(sys.version[:255]),  # what the other side has room for
         field_uint(sys.version_info[1]),
         field_uint(int.from_bytes(_external.MAGIC_NUMBER, "little")),
         field_str(tag),

@@ -262,10 +262,14 @@ requested(const struct deb *d, const struct pcb_deb_range *r, struct vset *out)
 	}
 }
 
+/* public_version's value for a directory of a major version alone. */
+#define PUBLIC_SHARED(major) (1000 + (major))
+
 /*
  * PUBLIC_DIR_RE's match of path: ".*?/usr/lib/python(\d(?:.\d+)?)/(site|
  * dist)-packages" at its start.  Returns the version its group names
- * (major * 100 + minor), 0 for a major alone ("python3"), or -1.
+ * (major * 100 + minor), PUBLIC_SHARED(major) for a major alone
+ * ("python3"), or -1.
  */
 static int
 public_version(const char *path)
@@ -292,7 +296,7 @@ public_version(const char *path)
 		}
 		if (strncmp(q, "/site-packages", 14) == 0 ||
 		    strncmp(q, "/dist-packages", 14) == 0)
-			return 0;
+			return PUBLIC_SHARED(major);
 	}
 	return -1;
 }
@@ -513,7 +517,8 @@ file_versions(const char *path, const struct deb_patterns *ps,
 		}
 	}
 	/* py3compile takes it even where excluded, if any is left. */
-	if (out->n > 0 && (pub = public_version(path)) > 0) {
+	pub = public_version(path);
+	if (out->n > 0 && pub >= 0 && pub < PUBLIC_SHARED(0)) {
 		out->n = 0;
 		if (vset_has(want, pub))
 			out->v[out->n++] = pub;
@@ -791,7 +796,9 @@ plan_inputs(struct deb *d, const struct vset *versions, char **cause)
 		for (size_t i = 0; ret == 0 && i < pkg.len; i++) {
 			int v = public_version(pkg.items[i]);
 
-			if (v == 0 || (v > 0 && vset_has(versions, v)))
+			/* filter_public: "3", or a version compiled for. */
+			if (v == PUBLIC_SHARED(3) ||
+			    (v >= 0 && vset_has(versions, v)))
 				ret = pcb_list_add(&files, pkg.items[i],
 				    strlen(pkg.items[i]));
 		}

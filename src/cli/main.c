@@ -275,8 +275,12 @@ run_passes(const struct pcb_options *opt, const char *argv0,
 		failed = pcb_report_pass_end(rep);
 		stopped |=
 		    *signo != 0 || *abandoned || (opt->fail_fast && failed > 0);
-		/* Which interpreter failed, where several compile. */
-		if (failed > 0 && pl->npasses > 1 && !opt->quiet)
+		/*
+		 * Which interpreter failed, where several compile; not in
+		 * py3compile's output, which says nothing of the kind.
+		 */
+		if (failed > 0 && pl->npasses > 1 && !opt->quiet &&
+		    opt->dialect != PCB_DIALECT_PY3COMPILE)
 			fprintf(stderr,
 			    "%s: %zu file%s failed with %s (Python %s)\n",
 			    PACKAGE_NAME, failed, failed == 1 ? "" : "s",
