@@ -153,14 +153,14 @@ compile_cached(const struct pcb_pipeline *p, struct pcb_compiler *c,
 	uint8_t key[PCB_CACHE_KEY_SIZE], *data, *named;
 	size_t len, nlen;
 	char *cause = NULL;
-	int ret, quiet_proves;
+	int ret, quiet_proves, bad, stored = 0;
 
 	if (p->cache == NULL || !cacheable_name(req->filename) ||
 	    pcb_cache_key(p->cache, req->source, req->source_len, req->optimize,
 		key) < 0)
 		return compile_now(c, job, req, res);
 	ret = pcb_cache_get(p->cache, key, &data, &len, &cause);
-	if (ret == -EBADMSG)
+	if ((bad = ret == -EBADMSG))
 		bad_entry(p, job, key, cause);
 	free(cause);
 	if (ret == 1) {
@@ -176,8 +176,10 @@ compile_cached(const struct pcb_pipeline *p, struct pcb_compiler *c,
 		}
 		/* -EEXIST: not this name, and the compile below stores
 		 * nothing either; -EINVAL: the entry is not ours. */
-		if (ret == -EINVAL)
+		if (ret == -EINVAL) {
 			bad_entry(p, job, key, "its code is not ours");
+			bad = 1;
+		}
 	}
 	if (c == NULL)
 		return compile_now(c, job, req, res);
@@ -194,9 +196,19 @@ compile_cached(const struct pcb_pipeline *p, struct pcb_compiler *c,
 		p->py_minor, req->filename, PCB_CACHE_PLACEHOLDER, &named,
 		&nlen) == 0) {
 		pcb_fds_turn(1);
-		pcb_cache_put(p->cache, key, named, nlen);
+		stored = pcb_cache_put(p->cache, key, named, nlen) == 0;
 		pcb_fds_turn(0);
 		free(named);
+	}
+	/*
+	 * A bad entry this compile does not replace (it warned, failed, or
+	 * its code holds its own name) goes, so that the next run does not
+	 * meet it again: "replaced" by nothing.
+	 */
+	if (bad && !stored) {
+		pcb_fds_turn(1);
+		pcb_cache_drop(p->cache, key);
+		pcb_fds_turn(0);
 	}
 	return ret;
 }

@@ -178,6 +178,22 @@ pcb_cache_entry_path(const struct pcb_cache *c,
 	return path;
 }
 
+int
+pcb_cache_drop(struct pcb_cache *c, const uint8_t key[PCB_CACHE_KEY_SIZE])
+{
+	char *path;
+	int ret = 0;
+
+	if (c->read_only)
+		return 0;
+	if ((path = pcb_cache_entry_path(c, key)) == NULL)
+		return -ENOMEM;
+	if (unlink(path) < 0 && errno != ENOENT)
+		ret = -errno;
+	free(path);
+	return ret;
+}
+
 static uint64_t
 get_u64(const uint8_t *p)
 {

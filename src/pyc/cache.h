@@ -84,6 +84,12 @@ int pcb_cache_has(const struct pcb_cache *c,
 int pcb_cache_put(struct pcb_cache *c, const uint8_t key[PCB_CACHE_KEY_SIZE],
     const uint8_t *data, size_t len);
 
+/*
+ * Removes the key's entry (nothing when read-only): a bad one that the
+ * compile which met it could not replace.  Returns 0 or a negative errno.
+ */
+int pcb_cache_drop(struct pcb_cache *c, const uint8_t key[PCB_CACHE_KEY_SIZE]);
+
 /* The path of the key's entry (owned), for messages. */
 char *pcb_cache_entry_path(const struct pcb_cache *c,
     const uint8_t key[PCB_CACHE_KEY_SIZE]);
