@@ -89,9 +89,9 @@ both() {
 		[ -z "${BEFORE:-}" ] || (cd "$W/t" && eval "$BEFORE")
 		set +e
 		if [ $who = py3compile ]; then
-			(cd "$W/t" && py3compile "$@" >"$d/out.$who" 2>"$d/err.$who")
+			(cd "${RUN_IN:-$W/t}" && py3compile "$@" >"$d/out.$who" 2>"$d/err.$who")
 		else
-			(cd "$W/t" && "$PCB" --py3compile "$@" >"$d/out.$who" 2>"$d/err.$who")
+			(cd "${RUN_IN:-$W/t}" && "$PCB" --py3compile "$@" >"$d/out.$who" 2>"$d/err.$who")
 		fi
 		echo $? >"$d/rc.$who"
 		set -e
@@ -123,6 +123,10 @@ both() {
 v=$(echo $installed | cut -d' ' -f1)
 both dir "$W/t"
 both relative-dir pkg/sub/../../pkg
+# From the root directory, as dpkg runs a postinst: no "//" in the names.
+RUN_IN=/
+both from-root "$(echo "$W/t" | cut -c2-)"
+RUN_IN=
 both file pkg/m.py
 both exclude "$W/t" -X 'pkg/tests/' -X '.*alias'
 both v-one "$W/t" -V "$v"

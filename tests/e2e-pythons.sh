@@ -169,5 +169,6 @@ if [ -n "$other" ]; then
 r = json.load(open("r.json"))
 recs = r["files"]
 assert len(recs) == 4 and r["totals"]["compiled"] == 4, r
+assert r["totals"]["files"] == 4, r["totals"]
 assert [x["python"] for x in recs] == [sys.argv[1]] * 2 + [sys.argv[2]] * 2, recs' "$PYTHON" "$other"
 fi

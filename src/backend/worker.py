@@ -1,7 +1,8 @@
 """pycompile-batch's worker for an interpreter it is not linked with.
 
-Run by the processes backend (proc.c) as PYTHON -I -S [-O...] [-X ...]
-worker.py, with a socket on file descriptor 3.  It speaks the frames of
+Run by the processes backend (proc.c) as PYTHON -B -S -s worker.py, with a
+socket on file descriptor 3 and of the PYTHON* variables only those the
+linked Python honours.  It speaks the frames of
 src/backend/wire.h, as the program's own child mode does: one HELLO saying
 which Python this is, then for each REQUEST one REPLY with the marshal bytes
 of the code object, or py_compile's message for a failure, and the warnings

@@ -716,6 +716,9 @@ resolve_options(const struct parse_state *st)
 		opt->fresh = st->force || opt->deb_optimize ?
 		    PCB_FRESH_NONE :
 		    PCB_FRESH_COMPILEALL;
+		/* A postinst under apt has a terminal: py3compile draws none. */
+		if (opt->progress == PCB_PROGRESS_AUTO)
+			opt->progress = PCB_PROGRESS_NEVER;
 		return;
 	}
 	if (opt->dialect != PCB_DIALECT_COMPILEALL)

@@ -452,8 +452,11 @@ exclusions(struct deb *d, const char *directory, const struct vset *versions,
 			.re = d->x[i],
 			.borrowed_re = 1 };
 
-		if ((p.dname = strdup(dir)) == NULL ||
-		    (ret = patterns_add(ps, &p)) < 0) {
+		if ((p.dname = strdup(dir)) == NULL)
+			ret = -ENOMEM;
+		else
+			ret = patterns_add(ps, &p);
+		if (ret < 0) {
 			free(p.dname);
 			goto out;
 		}
@@ -566,7 +569,7 @@ package_files(const char *pkg, struct pcb_list *files, char **cause)
 	struct pcb_list lines = { 0 };
 	char *buf = NULL;
 	size_t len = 0;
-	int fds[2], status, ret;
+	int fds[2], status = 0, ret;
 	pid_t pid;
 
 	if (pipe2(fds, O_CLOEXEC) < 0)
@@ -630,8 +633,9 @@ abspath(const char *path)
 
 	if (path[0] != '/' && (cwd = getcwd(NULL, 0)) == NULL)
 		return NULL;
-	if (asprintf(&joined, "%s%s%s", cwd ? cwd : "", cwd ? "/" : "", path) <
-	    0) {
+	/* os.path.join: no second slash after a cwd of "/". */
+	if (asprintf(&joined, "%s%s%s", cwd ? cwd : "",
+		cwd && strcmp(cwd, "/") != 0 ? "/" : "", path) < 0) {
 		free(cwd);
 		return NULL;
 	}
@@ -640,7 +644,7 @@ abspath(const char *path)
 		free(joined);
 		return NULL;
 	}
-	lead = joined[1] == '/' && joined[2] != '/' ? 2 : 1;
+	lead = cwd == NULL && path[1] == '/' && path[2] != '/' ? 2 : 1;
 	memset(out, '/', lead);
 	o = out + lead;
 	base = lead;

@@ -50,8 +50,8 @@ find_executable(const char *name, char **path, char **cause)
 		size_t n = strcspn(p, ":");
 
 		/* An empty entry is the current directory. */
-		if (asprintf(path, "%.*s%s%s", (int)n, p, n ? "/" : "", name) <
-		    0) {
+		if (asprintf(path, "%.*s%s%s", (int)n, p, n ? "/" : "./",
+			name) < 0) {
 			*path = NULL;
 			return pcb_error_set(cause, -ENOMEM, "out of memory");
 		}

@@ -285,6 +285,7 @@ pcb_report_pass(struct pcb_report *rep, const char *python, char **paths,
 	rep->python = python;
 	rep->paths = paths;
 	rep->npaths = npaths;
+	rep->pass_paths += npaths;
 	rep->nreported = 0;
 	rep->pass_failed = 0;
 	if (rep->dialect == PCB_DIALECT_COMPILEALL)
@@ -325,11 +326,12 @@ pcb_report_close(struct pcb_report *rep)
 		    "\"cache_hits\": %zu, \"cache_misses\": %zu, "
 		    "\"cache_bad\": %zu, \"python_started\": %s, "
 		    "\"seconds\": %.3f}}\n",
-		    rep->npaths + rep->excluded, rep->compiled, rep->skipped,
-		    rep->failed, rep->excluded, rep->not_run,
-		    rep->levels_shared, rep->cache_hits, rep->cache_misses,
-		    rep->cache_bad, rep->python_started ? "true" : "false",
-		    elapsed);
+		    (rep->pass_paths ? rep->pass_paths : rep->npaths) +
+			rep->excluded,
+		    rep->compiled, rep->skipped, rep->failed, rep->excluded,
+		    rep->not_run, rep->levels_shared, rep->cache_hits,
+		    rep->cache_misses, rep->cache_bad,
+		    rep->python_started ? "true" : "false", elapsed);
 		/* fflush first: its errno names the cause (ENOSPC, EFBIG). */
 		if (fflush(rep->json) != 0)
 			ret = -errno;

@@ -35,6 +35,7 @@ struct pcb_report {
 	int python_started; /* the engine started Python (the jobs sink) */
 	const char *python; /* the pass's interpreter (--python), or NULL */
 	size_t pass_failed; /* files failed in this pass */
+	size_t pass_paths;  /* paths of every pass so far */
 };
 
 /*
