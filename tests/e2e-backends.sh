@@ -36,25 +36,14 @@ done
 
 # -- choosing a backend -----------------------------------------------------
 printf 'x = 1\n' >ok.py
-# usage_error DESC ARGS...: exit 2, one line on stderr, no .pyc written.
-usage_error() {
-	desc=$1; shift
-	rm -rf __pycache__
-	set +e
-	"$PCB" "$@" >out 2>err </dev/null
-	rc=$?
-	set -e
-	check "$desc: exit 2 ($rc), one line: $(head -1 err)" \
-	    sh -c '[ "$1" = 2 ] && [ "$(wc -l <err)" = 1 ] && [ ! -e __pycache__ ]' - "$rc"
-}
-usage_error "--backend=threads" --backend=threads ok.py
-usage_error "--timeout=0" --timeout=0 ok.py
-usage_error "--timeout=-1" --timeout=-1 ok.py
-usage_error "--timeout=soon" --timeout=soon ok.py
-usage_error "--timeout with subinterpreters" --backend=subinterpreters --timeout=5 ok.py
-PYCOMPILE_BATCH_BACKEND=threads usage_error "PYCOMPILE_BATCH_BACKEND=threads" ok.py
+refused "--backend=threads" --backend=threads ok.py
+refused "--timeout=0" --timeout=0 ok.py
+refused "--timeout=-1" --timeout=-1 ok.py
+refused "--timeout=soon" --timeout=soon ok.py
+refused "--timeout with subinterpreters" --backend=subinterpreters --timeout=5 ok.py
+PYCOMPILE_BATCH_BACKEND=threads refused "PYCOMPILE_BATCH_BACKEND=threads" ok.py
 if [ "$own_gil" = 0 ]; then
-	usage_error "subinterpreters -j2 without an own GIL" --backend=subinterpreters -j2 ok.py
+	refused "subinterpreters -j2 without an own GIL" --backend=subinterpreters -j2 ok.py
 	check "subinterpreters -j1 without an own GIL compiles" "$PCB" --backend=subinterpreters -j1 ok.py
 	check "-V: auto uses processes, subinterpreters with -j1" \
 	    sh -c '"$PCB" -V | grep -q "auto uses processes (subinterpreters with -j1)"'

@@ -25,25 +25,14 @@ echo "supported:${supported:- none}; installed:${installed:- none}" | note
 
 # -- bad input ----------------------------------------------------------------
 printf 'x = 1\n' >ok.py
-# usage_error DESC ARGS...: exit 2, one line on stderr, no .pyc written.
-usage_error() {
-	desc=$1; shift
-	rm -rf __pycache__
-	set +e
-	"$PCB" --py3compile "$@" >out 2>err </dev/null
-	rc=$?
-	set -e
-	check "$desc: exit 2 ($rc), one line: $(head -1 err)" \
-	    sh -c '[ "$1" = 2 ] && [ "$(wc -l <err)" = 1 ] && [ ! -e __pycache__ ]' - "$rc"
-}
-usage_error "no argument" 
-usage_error "-V x" -V x ok.py
-usage_error "-V 3.14-3.12" -V 3.14-3.12 ok.py
-usage_error "-X without a directory" -p no-such-package -X a
-usage_error "-X '('" -X '(' ok.py
-usage_error "--python" --python=python3 ok.py
+refused "no argument" --py3compile
+refused "-V x" --py3compile -V x ok.py
+refused "-V 3.14-3.12" --py3compile -V 3.14-3.12 ok.py
+refused "-X without a directory" --py3compile -p no-such-package -X a
+refused "-X '('" --py3compile -X '(' ok.py
+refused "--python" --py3compile --python=python3 ok.py
 if [ -n "$installed" ]; then
-	usage_error "-p no-such-package" -p no-such-package-pcb
+	refused "-p no-such-package" --py3compile -p no-such-package-pcb
 fi
 if [ -r /usr/share/python3/debian_defaults ]; then
 	rm -rf __pycache__

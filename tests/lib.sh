@@ -23,6 +23,18 @@ check() {
 	if "$@"; then ok "$desc"; else not_ok "$desc"; fi
 }
 note() { sed 's/^/# /'; }
+# refused DESC ARGS...: "$PCB" ARGS run in the current directory must be a
+# usage error: exit 2, one line on stderr, no __pycache__ written.
+refused() {
+	desc=$1; shift
+	rm -rf __pycache__
+	set +e
+	"$PCB" "$@" >out 2>err </dev/null
+	rc=$?
+	set -e
+	check "$desc: exit 2 ($rc), one line: $(head -1 err)" \
+	    sh -c '[ "$1" = 2 ] && [ "$(wc -l <err)" = 1 ] && [ ! -e __pycache__ ]' - "$rc"
+}
 
 # copy_stdlib DIR: the .py files of the linked Python's stdlib (its test
 # suite and deliberately broken files included, site-packages left out).

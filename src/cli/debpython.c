@@ -633,18 +633,15 @@ abspath(const char *path)
 
 	if (path[0] != '/' && (cwd = getcwd(NULL, 0)) == NULL)
 		return NULL;
-	/* os.path.join: no second slash after a cwd of "/". */
-	if (asprintf(&joined, "%s%s%s", cwd ? cwd : "",
-		cwd && strcmp(cwd, "/") != 0 ? "/" : "", path) < 0) {
-		free(cwd);
-		return NULL;
-	}
+	joined = cwd ? pcb_walk_join(cwd, path) : strdup(path);
 	free(cwd);
+	if (joined == NULL)
+		return NULL;
 	if ((out = malloc(strlen(joined) + 2)) == NULL) {
 		free(joined);
 		return NULL;
 	}
-	lead = cwd == NULL && path[1] == '/' && path[2] != '/' ? 2 : 1;
+	lead = path[0] == '/' && path[1] == '/' && path[2] != '/' ? 2 : 1;
 	memset(out, '/', lead);
 	o = out + lead;
 	base = lead;
@@ -673,13 +670,6 @@ abspath(const char *path)
 	return out;
 }
 
-/* Compares two strings for qsort, bytewise. */
-static int
-by_name(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 /*
  * os.walk(dir), top-down, symlinked directories listed but not entered:
  * the *.py names, each directory's files before its subdirectories' (names
@@ -690,19 +680,11 @@ static int
 walk(const char *dir, struct pcb_list *files)
 {
 	struct pcb_list names = { 0 }, subdirs = { 0 };
-	struct dirent *e;
-	DIR *d = opendir(dir);
-	int ret = 0;
+	int ret = pcb_walk_list_dir(dir, &names);
 
-	if (d == NULL)
-		return 0;
-	while ((e = readdir(d)) != NULL && ret == 0)
-		if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0)
-			ret =
-			    pcb_list_add(&names, e->d_name, strlen(e->d_name));
-	closedir(d);
-	if (names.len > 1)
-		qsort(names.items, names.len, sizeof *names.items, by_name);
+	/* os.walk passes over a directory it cannot list. */
+	if (ret < 0 && ret != -ENOMEM)
+		ret = 0;
 	for (size_t i = 0; ret == 0 && i < names.len; i++) {
 		char *path = pcb_walk_join(dir, names.items[i]);
 		size_t n = strlen(names.items[i]);

@@ -39,9 +39,8 @@ cmp_names(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* Reads the names in dir, "." and ".." left out, into names (sorted). */
-static int
-list_dir(const char *dir, struct pcb_list *names)
+int
+pcb_walk_list_dir(const char *dir, struct pcb_list *names)
 {
 	struct dirent *de;
 	DIR *d = opendir(dir);
@@ -113,7 +112,7 @@ pcb_walk(const char *dir, int maxlevels, const struct pcb_walk_visitor *v)
 
 	if (v->listing != NULL && (ret = v->listing(v->data, dir)) < 0)
 		return ret;
-	if ((ret = list_dir(dir, &names)) < 0 && ret != -ENOMEM) {
+	if ((ret = pcb_walk_list_dir(dir, &names)) < 0 && ret != -ENOMEM) {
 		/* compileall goes on with the names it has: none. */
 		pcb_list_fini(&names);
 		ret = v->unlisted(v->data, dir);

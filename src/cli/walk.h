@@ -46,6 +46,13 @@ int pcb_walk(const char *dir, int maxlevels, const struct pcb_walk_visitor *v);
 int pcb_walk_dir(const char *dir, int maxlevels, struct pcb_list *files,
     struct pcb_list *unlisted);
 
+/*
+ * Appends the names in dir, "." and ".." left out, to names, sorted
+ * bytewise.  Returns 0, or a negative errno (the directory could not be
+ * read; names then holds what was read).
+ */
+int pcb_walk_list_dir(const char *dir, struct pcb_list *names);
+
 /* os.path.join(a, b) for a relative b: a new string, or NULL (no memory). */
 char *pcb_walk_join(const char *a, const char *b);
 
